@@ -1,0 +1,534 @@
+//! The questions the seed letters answer, computed from plain rows: an LA's profile against
+//! England and every other LA (letter 002), and the outcomes of inspections in a period with
+//! their movement from the previous judgement (letters 003, 004).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::judgement::{CategoryOfConcern, Judgement};
+use crate::school::{Governance, Inspection, Phase, Urn};
+
+/// An open, state-funded school as it stood on the profile date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileSchool {
+    pub urn: Urn,
+    pub la_name: String,
+    pub phase: Phase,
+    pub governance: Governance,
+    pub trust: Option<String>,
+    /// The latest graded judgement made on or before the profile date.
+    pub latest: Option<Judgement>,
+}
+
+/// How many schools of a group were inspected and how many of those are good or outstanding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Share {
+    pub schools: usize,
+    pub inspected: usize,
+    pub good_or_outstanding: usize,
+}
+
+impl Share {
+    fn add(&mut self, school: &ProfileSchool) {
+        self.schools += 1;
+        if let Some(j) = school.latest {
+            self.inspected += 1;
+            if j.is_good_or_better() {
+                self.good_or_outstanding += 1;
+            }
+        }
+    }
+
+    /// Percentage good or outstanding among the inspected; `None` when none were inspected.
+    pub fn percent(&self) -> Option<f64> {
+        (self.inspected > 0)
+            .then(|| 100.0 * self.good_or_outstanding as f64 / self.inspected as f64)
+    }
+}
+
+/// The phase groups a share is reported for: each reported phase, and every school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseGroup {
+    All,
+    Phase(Phase),
+}
+
+impl PhaseGroup {
+    pub fn label(self) -> &'static str {
+        match self {
+            PhaseGroup::All => "all schools",
+            PhaseGroup::Phase(p) => p.label(),
+        }
+    }
+
+    fn groups() -> impl Iterator<Item = PhaseGroup> {
+        std::iter::once(PhaseGroup::All).chain(Phase::REPORTED.into_iter().map(PhaseGroup::Phase))
+    }
+
+    fn contains(self, phase: Phase) -> bool {
+        match self {
+            PhaseGroup::All => true,
+            PhaseGroup::Phase(p) => phase.reporting_group() == p,
+        }
+    }
+}
+
+/// An LA's share for one phase group beside England's, with its rank among all LAs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseShare {
+    pub group: PhaseGroup,
+    pub label: String,
+    pub la: Share,
+    pub la_percent: Option<f64>,
+    pub england: Share,
+    pub england_percent: Option<f64>,
+    /// 1 is the highest percentage; ties share a rank.
+    pub rank: Option<usize>,
+    /// How many LAs have an inspected school in the group.
+    pub out_of: usize,
+    /// The rank in the letters' words, e.g. "one of the 10 worst in England".
+    pub standing: Option<String>,
+}
+
+/// Schools of one phase in an LA by who runs them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseBreakdown {
+    pub phase: Phase,
+    pub label: String,
+    pub total: usize,
+    pub by_governance: BTreeMap<Governance, usize>,
+}
+
+/// An LA as at a date (letter 002's "Context" paragraph and its national comparison).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaProfile {
+    pub la_name: String,
+    pub at: NaiveDate,
+    pub schools: usize,
+    pub phases: Vec<PhaseBreakdown>,
+    pub by_governance: BTreeMap<Governance, usize>,
+    /// Distinct trusts that run at least one of the LA's schools.
+    pub trusts: usize,
+    pub shares: Vec<PhaseShare>,
+    /// Graded judgements of the LA's schools, for the chart.
+    pub judgements: BTreeMap<Judgement, usize>,
+}
+
+/// One LA in the national league table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankedLa {
+    pub rank: usize,
+    pub la_name: String,
+    pub share: Share,
+    pub percent: Option<f64>,
+}
+
+/// All LAs ranked by percentage of schools good or outstanding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaRanking {
+    pub at: NaiveDate,
+    pub group: PhaseGroup,
+    pub england: Share,
+    pub england_percent: Option<f64>,
+    pub las: Vec<RankedLa>,
+}
+
+fn shares_by_la(schools: &[ProfileSchool], group: PhaseGroup) -> HashMap<&str, Share> {
+    let mut by_la: HashMap<&str, Share> = HashMap::new();
+    for s in schools.iter().filter(|s| group.contains(s.phase)) {
+        by_la.entry(s.la_name.as_str()).or_default().add(s);
+    }
+    by_la
+}
+
+fn england_share(schools: &[ProfileSchool], group: PhaseGroup) -> Share {
+    let mut share = Share::default();
+    schools.iter().filter(|s| group.contains(s.phase)).for_each(|s| share.add(s));
+    share
+}
+
+/// Rank with ties: one more than the number of LAs strictly ahead.
+fn rank_of(percent: f64, all: &[f64], ahead: impl Fn(f64, f64) -> bool) -> usize {
+    1 + all.iter().filter(|&&p| ahead(p, percent)).count()
+}
+
+/// The letters' way of saying where an LA stands (002: "one of the 10 worst in England …
+/// in the bottom 20% of authorities").
+pub fn standing(rank: usize, out_of: usize, from_bottom: usize) -> String {
+    let fifth = (out_of as f64 * 0.2).floor() as usize;
+    if from_bottom <= 10 && from_bottom < rank {
+        "one of the 10 worst in England".to_string()
+    } else if from_bottom <= fifth && from_bottom < rank {
+        "in the bottom 20% of local authorities".to_string()
+    } else if rank <= 10 {
+        "one of the 10 best in England".to_string()
+    } else if rank <= fifth {
+        "in the top 20% of local authorities".to_string()
+    } else {
+        format!("ranked {rank} of {out_of} local authorities")
+    }
+}
+
+impl LaRanking {
+    pub fn build(at: NaiveDate, group: PhaseGroup, schools: &[ProfileSchool]) -> LaRanking {
+        let england = england_share(schools, group);
+        let mut las: Vec<RankedLa> = shares_by_la(schools, group)
+            .into_iter()
+            .map(|(la, share)| RankedLa {
+                rank: 0,
+                la_name: la.to_string(),
+                share,
+                percent: share.percent(),
+            })
+            .collect();
+        let percents: Vec<f64> = las.iter().filter_map(|l| l.percent).collect();
+        for la in &mut las {
+            la.rank = la.percent.map_or(percents.len() + 1, |p| rank_of(p, &percents, |a, b| a > b));
+        }
+        las.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.la_name.cmp(&b.la_name)));
+        LaRanking { at, group, england, england_percent: england.percent(), las }
+    }
+}
+
+impl LaProfile {
+    /// The profile of `la_name` among `schools`, which must be every open state-funded school
+    /// in England on `at` (the comparison and the ranks need them all).
+    pub fn build(la_name: &str, at: NaiveDate, schools: &[ProfileSchool]) -> LaProfile {
+        let own: Vec<&ProfileSchool> = schools.iter().filter(|s| s.la_name == la_name).collect();
+        let mut phases: BTreeMap<Phase, PhaseBreakdown> = BTreeMap::new();
+        let mut by_governance = BTreeMap::new();
+        let mut judgements = BTreeMap::new();
+        for s in &own {
+            let entry = phases.entry(s.phase).or_insert_with(|| PhaseBreakdown {
+                phase: s.phase,
+                label: s.phase.label().to_string(),
+                total: 0,
+                by_governance: BTreeMap::new(),
+            });
+            entry.total += 1;
+            *entry.by_governance.entry(s.governance).or_insert(0) += 1;
+            *by_governance.entry(s.governance).or_insert(0) += 1;
+            if let Some(j) = s.latest {
+                *judgements.entry(j).or_insert(0) += 1;
+            }
+        }
+        let trusts: BTreeSet<&str> = own.iter().filter_map(|s| s.trust.as_deref()).collect();
+        let shares = PhaseGroup::groups()
+            .map(|group| phase_share(la_name, group, schools))
+            .filter(|share| share.la.schools > 0)
+            .collect();
+        LaProfile {
+            la_name: la_name.to_string(),
+            at,
+            schools: own.len(),
+            phases: phases.into_values().collect(),
+            by_governance,
+            trusts: trusts.len(),
+            shares,
+            judgements,
+        }
+    }
+}
+
+fn phase_share(la_name: &str, group: PhaseGroup, schools: &[ProfileSchool]) -> PhaseShare {
+    let by_la = shares_by_la(schools, group);
+    let la = by_la.get(la_name).copied().unwrap_or_default();
+    let england = england_share(schools, group);
+    let percents: Vec<f64> = by_la.values().filter_map(Share::percent).collect();
+    let out_of = percents.len();
+    let rank = la.percent().map(|p| rank_of(p, &percents, |a, b| a > b));
+    let from_bottom = la.percent().map(|p| rank_of(p, &percents, |a, b| a < b));
+    PhaseShare {
+        group,
+        label: group.label().to_string(),
+        la,
+        la_percent: la.percent(),
+        england,
+        england_percent: england.percent(),
+        rank,
+        out_of,
+        standing: rank.zip(from_bottom).map(|(r, b)| standing(r, out_of, b)),
+    }
+}
+
+/// How a judgement compares with the school's previous one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movement {
+    Improved,
+    Held,
+    Declined,
+    NoPrevious,
+}
+
+impl Movement {
+    pub fn between(previous: Option<Judgement>, new: Judgement) -> Movement {
+        match previous {
+            None => Movement::NoPrevious,
+            Some(p) if new < p => Movement::Improved,
+            Some(p) if new == p => Movement::Held,
+            Some(_) => Movement::Declined,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Movement::Improved => "improved",
+            Movement::Held => "held",
+            Movement::Declined => "declined",
+            Movement::NoPrevious => "no previous judgement",
+        }
+    }
+}
+
+/// A graded inspection in the period, with the judgement before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectedSchool {
+    pub urn: Urn,
+    pub name: String,
+    pub phase: Phase,
+    pub start_date: NaiveDate,
+    pub judgement: Judgement,
+    pub category: Option<CategoryOfConcern>,
+    pub previous: Option<Judgement>,
+    pub previous_date: Option<NaiveDate>,
+    pub movement: Movement,
+}
+
+/// One judgement's count in a period, split by movement (and, for inadequate, by category).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JudgementOutcome {
+    pub judgement: Judgement,
+    pub label: String,
+    pub count: usize,
+    pub movements: BTreeMap<Movement, usize>,
+    pub categories: BTreeMap<CategoryOfConcern, usize>,
+}
+
+/// The outcomes of inspections in an LA over a period (letters 003, 004).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeSummary {
+    pub la_name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub inspected: usize,
+    pub by_phase: BTreeMap<Phase, usize>,
+    pub judgements: Vec<JudgementOutcome>,
+    pub movements: BTreeMap<Movement, usize>,
+    pub schools: Vec<InspectedSchool>,
+}
+
+impl OutcomeSummary {
+    pub fn build(
+        la_name: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut schools: Vec<InspectedSchool>,
+    ) -> OutcomeSummary {
+        schools.sort_by(|a, b| a.start_date.cmp(&b.start_date).then(a.urn.cmp(&b.urn)));
+        let mut by_phase = BTreeMap::new();
+        let mut movements = BTreeMap::new();
+        let mut judgements: Vec<JudgementOutcome> = Judgement::ALL
+            .into_iter()
+            .map(|j| JudgementOutcome {
+                judgement: j,
+                label: j.label().to_string(),
+                count: 0,
+                movements: BTreeMap::new(),
+                categories: BTreeMap::new(),
+            })
+            .collect();
+        for s in &schools {
+            *by_phase.entry(s.phase).or_insert(0) += 1;
+            *movements.entry(s.movement).or_insert(0) += 1;
+            let outcome = &mut judgements[s.judgement.grade() as usize - 1];
+            outcome.count += 1;
+            *outcome.movements.entry(s.movement).or_insert(0) += 1;
+            if let Some(c) = s.category {
+                *outcome.categories.entry(c).or_insert(0) += 1;
+            }
+        }
+        OutcomeSummary {
+            la_name: la_name.to_string(),
+            from,
+            to,
+            inspected: schools.len(),
+            by_phase,
+            judgements,
+            movements,
+            schools,
+        }
+    }
+}
+
+/// An inspection as a school's timeline shows it: its judgement named as on the day, and its
+/// movement from the graded inspection before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    #[serde(flatten)]
+    pub inspection: Inspection,
+    /// e.g. "satisfactory" (before September 2012) or "inadequate (special measures)".
+    pub judgement_label: Option<String>,
+    pub movement: Option<Movement>,
+}
+
+/// A school's inspections, newest first, each compared with the graded one before it.
+pub fn timeline(mut inspections: Vec<Inspection>) -> Vec<TimelineEntry> {
+    inspections.sort_by_key(|i| i.start_date);
+    let mut previous: Option<Judgement> = None;
+    let mut entries: Vec<TimelineEntry> = inspections
+        .into_iter()
+        .map(|inspection| {
+            let movement = inspection.judgement.map(|j| Movement::between(previous, j));
+            previous = inspection.judgement.or(previous);
+            let judgement_label = inspection.judgement.map(|j| {
+                let name = j.label_at(inspection.start_date);
+                match inspection.category {
+                    Some(c) => format!("{name} ({})", c.label()),
+                    None => name.to_string(),
+                }
+            });
+            TimelineEntry { inspection, judgement_label, movement }
+        })
+        .collect();
+    entries.reverse();
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Judgement::*;
+
+    fn school(urn: i64, la: &str, phase: Phase, latest: Option<Judgement>) -> ProfileSchool {
+        ProfileSchool {
+            urn: Urn(urn),
+            la_name: la.to_string(),
+            phase,
+            governance: Governance::Maintained,
+            trust: None,
+            latest,
+        }
+    }
+
+    #[test]
+    fn timeline_names_and_compares_each_judgement() {
+        let visit = |y, j, c| Inspection {
+            urn: Urn(1),
+            start_date: NaiveDate::from_ymd_opt(y, 3, 1).unwrap(),
+            end_date: None,
+            publication_date: None,
+            number: None,
+            kind: None,
+            judgement: j,
+            category: c,
+            urn_at_time: None,
+        };
+        let t = timeline(vec![
+            visit(2016, Some(Inadequate), Some(CategoryOfConcern::SpecialMeasures)),
+            visit(2010, Some(RequiresImprovement), None),
+            visit(2014, None, None),
+        ]);
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[0].judgement_label.as_deref(), Some("inadequate (special measures)"));
+        assert_eq!(t[0].movement, Some(Movement::Declined));
+        assert_eq!(t[1].movement, None);
+        assert_eq!(t[2].judgement_label.as_deref(), Some("satisfactory"));
+        assert_eq!(t[2].movement, Some(Movement::NoPrevious));
+    }
+
+    #[test]
+    fn movement_compares_grades() {
+        assert_eq!(Movement::between(Some(RequiresImprovement), Good), Movement::Improved);
+        assert_eq!(Movement::between(Some(Good), Good), Movement::Held);
+        assert_eq!(Movement::between(Some(Good), Inadequate), Movement::Declined);
+        assert_eq!(Movement::between(None, Good), Movement::NoPrevious);
+    }
+
+    #[test]
+    fn profile_compares_with_england_and_ranks() {
+        let mut all = vec![
+            school(1, "A", Phase::Primary, Some(Good)),
+            school(2, "A", Phase::Infant, Some(Inadequate)),
+            school(3, "A", Phase::Secondary, None),
+            school(4, "B", Phase::Primary, Some(Outstanding)),
+            school(5, "C", Phase::Primary, Some(RequiresImprovement)),
+        ];
+        all[0].trust = Some("T1".into());
+        all[1].trust = Some("T1".into());
+        let p = LaProfile::build("A", NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), &all);
+        assert_eq!(p.schools, 3);
+        assert_eq!(p.trusts, 1);
+        let primary = p.shares.iter().find(|s| s.group == PhaseGroup::Phase(Phase::Primary)).unwrap();
+        assert_eq!(primary.la, Share { schools: 2, inspected: 2, good_or_outstanding: 1 });
+        assert_eq!(primary.la_percent, Some(50.0));
+        assert_eq!(primary.england.inspected, 4);
+        assert_eq!(primary.england_percent, Some(50.0));
+        assert_eq!((primary.rank, primary.out_of), (Some(2), 3));
+        let secondary = p.shares.iter().find(|s| s.group == PhaseGroup::Phase(Phase::Secondary)).unwrap();
+        assert_eq!(secondary.la_percent, None);
+        assert_eq!(secondary.rank, None);
+        assert_eq!(p.judgements.get(&Inadequate), Some(&1));
+    }
+
+    #[test]
+    fn ranking_orders_las_with_ties() {
+        let all = vec![
+            school(1, "A", Phase::Primary, Some(Good)),
+            school(2, "B", Phase::Primary, Some(Good)),
+            school(3, "C", Phase::Primary, Some(Inadequate)),
+            school(4, "D", Phase::Primary, None),
+        ];
+        let r = LaRanking::build(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), PhaseGroup::All, &all);
+        let ranks: Vec<(String, usize)> = r.las.iter().map(|l| (l.la_name.clone(), l.rank)).collect();
+        assert_eq!(
+            ranks,
+            vec![("A".into(), 1), ("B".into(), 1), ("C".into(), 3), ("D".into(), 4)]
+        );
+        assert_eq!(r.england_percent, Some(200.0 / 3.0));
+    }
+
+    #[test]
+    fn standing_speaks_like_the_letters() {
+        assert_eq!(standing(145, 150, 6), "one of the 10 worst in England");
+        assert_eq!(standing(125, 150, 26), "in the bottom 20% of local authorities");
+        assert_eq!(standing(3, 150, 148), "one of the 10 best in England");
+        assert_eq!(standing(70, 150, 81), "ranked 70 of 150 local authorities");
+    }
+
+    #[test]
+    fn outcomes_count_judgements_and_movements() {
+        let day = |d| NaiveDate::from_ymd_opt(2014, 1, d).unwrap();
+        let row = |urn, j, prev, cat| InspectedSchool {
+            urn: Urn(urn),
+            name: format!("School {urn}"),
+            phase: Phase::Primary,
+            start_date: day(urn as u32),
+            judgement: j,
+            category: cat,
+            previous: prev,
+            previous_date: None,
+            movement: Movement::between(prev, j),
+        };
+        let s = OutcomeSummary::build(
+            "Staffordshire",
+            day(1),
+            day(31),
+            vec![
+                row(1, Outstanding, Some(Good), None),
+                row(2, Good, Some(Good), None),
+                row(3, Inadequate, Some(Good), Some(CategoryOfConcern::SpecialMeasures)),
+                row(4, RequiresImprovement, None, None),
+            ],
+        );
+        assert_eq!(s.inspected, 4);
+        assert_eq!(s.judgements[0].movements.get(&Movement::Improved), Some(&1));
+        assert_eq!(s.judgements[1].movements.get(&Movement::Held), Some(&1));
+        assert_eq!(s.judgements[3].categories.get(&CategoryOfConcern::SpecialMeasures), Some(&1));
+        assert_eq!(s.movements.get(&Movement::Declined), Some(&1));
+        assert_eq!(s.movements.get(&Movement::NoPrevious), Some(&1));
+    }
+}

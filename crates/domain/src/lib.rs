@@ -1,0 +1,14 @@
+//! Schoolsight's domain: schools, judgements, inspections and the pure analyses over them (no I/O).
+
+pub mod analysis;
+pub mod judgement;
+pub mod parse;
+pub mod school;
+
+pub use analysis::{
+    InspectedSchool, JudgementOutcome, LaProfile, LaRanking, Movement, OutcomeSummary, PhaseGroup,
+    PhaseShare, ProfileSchool, RankedLa, Share, TimelineEntry, timeline,
+};
+pub use judgement::{CategoryOfConcern, Judgement};
+pub use parse::{ParseError, parse_date, parse_judgement_and_category};
+pub use school::{Governance, Inspection, Phase, School, Status, Urn};

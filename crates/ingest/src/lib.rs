@@ -1,0 +1,111 @@
+//! Readers for the published files (GIAS establishment extracts, Ofsted management information)
+//! that turn them into domain records, or a clear error naming file, row and column.
+//!
+//! Reading is all-or-nothing: a file is decoded and every row checked before anything is
+//! returned, so a caller never writes half a file.
+
+mod columns;
+mod error;
+mod gias;
+mod ofsted;
+mod source;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use schoolsight_domain::{Inspection, School};
+use serde::Serialize;
+
+pub use error::IngestError;
+pub use source::{SourceText, read_source};
+
+/// Which published format a file is in, told from its header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Get Information about Schools "all establishment data" extract.
+    GiasEstablishments,
+    /// Ofsted management information: one row per school ("latest inspections") or per
+    /// inspection ("all inspections", "inspections and outcomes").
+    OfstedInspections,
+}
+
+impl FileKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            FileKind::GiasEstablishments => "gias_establishments",
+            FileKind::OfstedInspections => "ofsted_inspections",
+        }
+    }
+}
+
+/// Everything one file says, checked and ready to store.
+#[derive(Debug, Clone, Default)]
+pub struct Extract {
+    /// Register entries: these replace what is stored when the extract is newer.
+    pub schools: Vec<School>,
+    /// Schools an inspection file describes in passing: stored only where the register has no
+    /// entry for the URN, so the register stays the authority on names, types and phases.
+    pub mentioned_schools: Vec<School>,
+    pub inspections: Vec<Inspection>,
+    /// The newest date the content vouches for (GIAS `LastChangedDate`), for files whose name
+    /// gives none.
+    pub content_date: Option<NaiveDate>,
+}
+
+/// A parsed file with what identifies it.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub name: String,
+    pub sha256: String,
+    pub kind: FileKind,
+    /// The day the extract describes, from its name (`edubasealldata20220420.csv`,
+    /// `…_as_at_31_August_2019.csv`) where it says.
+    pub extract_date: Option<NaiveDate>,
+    pub rows: usize,
+    pub extract: Extract,
+}
+
+/// Reports how far a parse has gone: (bytes read, bytes in all).
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// Reads, decodes, recognises and checks one file.
+pub fn parse_file(path: &Path, progress: Progress<'_>) -> Result<ParsedFile, IngestError> {
+    let source = read_source(path)?;
+    parse_source(&source, progress)
+}
+
+/// Parses text already read (used by [`parse_file`] and by tests that build files in memory).
+pub fn parse_source(source: &SourceText, progress: Progress<'_>) -> Result<ParsedFile, IngestError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(source.text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| IngestError::csv(&source.name, 1, e))?
+        .clone();
+    let cols = columns::Columns::new(&source.name, &headers);
+    let (kind, extract, rows) = if gias::recognises(&cols) {
+        let (e, r) = gias::parse(&cols, &mut reader, source, progress)?;
+        (FileKind::GiasEstablishments, e, r)
+    } else if ofsted::recognises(&cols) {
+        let (e, r) = ofsted::parse(&cols, &mut reader, source, progress)?;
+        (FileKind::OfstedInspections, e, r)
+    } else {
+        return Err(IngestError::UnknownFormat {
+            file: source.name.clone(),
+            headers: headers.iter().take(8).collect::<Vec<_>>().join(", "),
+        });
+    };
+    if rows == 0 {
+        return Err(IngestError::NoRows { file: source.name.clone() });
+    }
+    Ok(ParsedFile {
+        name: source.name.clone(),
+        sha256: source.sha256.clone(),
+        kind,
+        extract_date: source::date_in_name(&source.name).or(extract.content_date),
+        rows,
+        extract,
+    })
+}

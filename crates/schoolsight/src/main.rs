@@ -1,0 +1,222 @@
+//! The `schoolsight` command: import the published files, ask the letters' questions, serve
+//! the dashboard.
+
+mod present;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use schoolsight_domain::{Urn, parse_date};
+use schoolsight_ingest::ParsedFile;
+use schoolsight_store::{DEFAULT_URL, ImportOutcome, Store};
+
+#[derive(Parser)]
+#[command(name = "schoolsight", version, about = "School-improvement intelligence for local authorities, trusts and inspectors")]
+struct Cli {
+    /// Database URL: sqlite:… (default: schoolsight.db in the working folder) or postgres://…
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the dashboard and JSON API; on an empty database, first import the bundled data.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Folder of the bundled public data sets.
+        #[arg(long, env = "SCHOOLSIGHT_DATA", default_value = "../shared/data")]
+        data: PathBuf,
+    },
+    /// Import GIAS establishment extracts and Ofsted inspection files (files or folders).
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Lay the bundled data out in the published formats and import it.
+    ImportBundled {
+        #[arg(long, env = "SCHOOLSIGHT_DATA", default_value = "../shared/data")]
+        data: PathBuf,
+    },
+    /// Write the bundled data in the published formats to a folder, and list the files.
+    Bundle {
+        #[arg(long, env = "SCHOOLSIGHT_DATA", default_value = "../shared/data")]
+        data: PathBuf,
+        #[arg(long, default_value = "data/bundled")]
+        out: PathBuf,
+    },
+    /// An LA's schools by phase and type, trusts, and % good or outstanding against England.
+    LaProfile {
+        #[arg(long)]
+        la: String,
+        /// The day to describe (yyyy-mm-dd or dd/mm/yyyy); default today.
+        #[arg(long, value_parser = day)]
+        at: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Judgements of an LA's inspections in a period, and how each moved from the previous one.
+    Outcomes {
+        #[arg(long)]
+        la: String,
+        #[arg(long, value_parser = day)]
+        from: NaiveDate,
+        #[arg(long, value_parser = day)]
+        to: NaiveDate,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A school's details and inspection timeline.
+    School {
+        urn: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn day(text: &str) -> Result<NaiveDate, String> {
+    parse_date(text)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "a date is required".to_string())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let store = Store::connect(&cli.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", cli.database_url))?;
+    match cli.command {
+        Command::Serve { addr, data } => {
+            if store.totals().await?.schools == 0 {
+                eprintln!("The database is empty: importing the bundled data from {}", data.display());
+                import_bundled(&store, &data).await?;
+            }
+            let totals = store.totals().await?;
+            println!(
+                "Schoolsight: {} schools, {} inspections, {} local authorities. Dashboard on http://{addr}",
+                totals.schools, totals.inspections, totals.local_authorities
+            );
+            schoolsight_web::serve(store, addr).await.context("serving")?;
+        }
+        Command::Import { paths } => import(&store, &expand(&paths)?).await?,
+        Command::ImportBundled { data } => import_bundled(&store, &data).await?,
+        Command::Bundle { data, out } => {
+            for file in schoolsight_bundle::assemble(&data, &out)? {
+                println!("{}", file.display());
+            }
+        }
+        Command::LaProfile { la, at, json } => {
+            let at = at.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let profile = store.la_profile(&la, at).await?;
+            present::emit(json, &profile, present::la_profile)?;
+        }
+        Command::Outcomes { la, from, to, json } => {
+            if from > to {
+                bail!("--from {from} is after --to {to}");
+            }
+            let summary = store.outcomes(&la, from, to).await?;
+            present::emit(json, &summary, present::outcomes)?;
+        }
+        Command::School { urn, json } => {
+            let history = store
+                .school(Urn(urn))
+                .await?
+                .with_context(|| format!("no school with URN {urn}"))?;
+            present::emit(json, &history, present::school)?;
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Files named, and the CSV files (plain or gzipped) in folders named, in name order.
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("reading folder {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let name = p.to_string_lossy().to_lowercase();
+                    name.ends_with(".csv") || name.ends_with(".csv.gz")
+                })
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+async fn import_bundled(store: &Store, data: &Path) -> Result<()> {
+    let out = PathBuf::from("data/bundled");
+    let files = schoolsight_bundle::assemble(data, &out)
+        .with_context(|| format!("laying out the bundled data from {}", data.display()))?;
+    import(store, &files).await
+}
+
+fn bar(len: u64, message: String) -> ProgressBar {
+    let bar = ProgressBar::new(len).with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:40!} [{bar:30}] {percent:>3}% {elapsed}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Checks every file before writing any, so one bad file leaves the database as it was;
+/// then writes each file in its own transaction.
+async fn import(store: &Store, files: &[PathBuf]) -> Result<()> {
+    let mut parsed: Vec<ParsedFile> = Vec::with_capacity(files.len());
+    for path in files {
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let progress = bar(1, format!("reading {name}"));
+        let file = schoolsight_ingest::parse_file(path, &mut |done, total| {
+            progress.set_length(total.max(1));
+            progress.set_position(done);
+        });
+        progress.finish_and_clear();
+        parsed.push(file?);
+    }
+    for file in &parsed {
+        let progress = bar(1, format!("writing {}", short(&file.name)));
+        let outcome = store
+            .import(file, &mut |done, total| {
+                progress.set_length(total.max(1));
+                progress.set_position(done);
+            })
+            .await
+            .with_context(|| format!("importing {}", file.name))?;
+        progress.finish_and_clear();
+        match outcome {
+            ImportOutcome::Imported(f) => println!(
+                "imported {} ({}): {} rows; {} register entries written, {} schools added from inspections, {} inspections written",
+                short(&f.name),
+                f.kind.key(),
+                f.rows,
+                f.schools_written,
+                f.schools_added_from_inspections,
+                f.inspections_written
+            ),
+            ImportOutcome::AlreadyImported { name, imported_at } => {
+                println!("skipped {}: the same file was imported at {imported_at}", short(&name))
+            }
+        }
+    }
+    Ok(())
+}
+
+fn short(name: &str) -> String {
+    Path::new(name).file_name().map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned())
+}

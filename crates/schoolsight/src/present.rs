@@ -1,0 +1,117 @@
+//! Terminal output of the query commands: JSON for scripts, aligned text for people.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary};
+use schoolsight_domain::{CategoryOfConcern, Governance};
+use schoolsight_store::SchoolHistory;
+use serde::Serialize;
+
+pub fn emit<T: Serialize>(json: bool, value: &T, text: fn(&T) -> String) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        print!("{}", text(value));
+    }
+    Ok(())
+}
+
+fn percent(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
+}
+
+pub fn la_profile(p: &LaProfile) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — state-funded schools open on {}", p.la_name, p.at);
+    let _ = writeln!(out, "  {} schools; {} trusts run at least one of them", p.schools, p.trusts);
+    for phase in &p.phases {
+        let kinds: Vec<String> = phase
+            .by_governance
+            .iter()
+            .map(|(g, n)| format!("{n} {}", g.label()))
+            .collect();
+        let _ = writeln!(out, "  {:<20} {:>4}  ({})", phase.label, phase.total, kinds.join(", "));
+    }
+    let academies: usize = p.by_governance.iter().filter(|(g, _)| g.is_academy()).map(|(_, n)| n).sum();
+    let maintained = p.by_governance.get(&Governance::Maintained).copied().unwrap_or(0);
+    let _ = writeln!(out, "  {maintained} maintained by the LA, {academies} academies or free schools");
+    let _ = writeln!(out, "\n  Good or outstanding   {:>8} {:>8}   rank among LAs", "LA", "England");
+    for s in &p.shares {
+        let rank = match (s.rank, &s.standing) {
+            (Some(r), Some(words)) => format!("{r} of {} — {words}", s.out_of),
+            _ => "not ranked (none inspected)".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>8} {:>8}   {rank}",
+            s.label,
+            percent(s.la_percent),
+            percent(s.england_percent)
+        );
+    }
+    out
+}
+
+pub fn outcomes(s: &OutcomeSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {} graded inspections from {} to {}", s.la_name, s.inspected, s.from, s.to);
+    let phases: Vec<String> = s.by_phase.iter().map(|(p, n)| format!("{n} {}", p.label())).collect();
+    if !phases.is_empty() {
+        let _ = writeln!(out, "  by phase: {}", phases.join(", "));
+    }
+    for j in s.judgements.iter().filter(|j| j.count > 0) {
+        let moves: Vec<String> = [Movement::Improved, Movement::Held, Movement::Declined, Movement::NoPrevious]
+            .iter()
+            .filter_map(|m| j.movements.get(m).map(|n| format!("{n} {}", m.label())))
+            .collect();
+        let categories: Vec<String> = [CategoryOfConcern::SpecialMeasures, CategoryOfConcern::SeriousWeaknesses]
+            .iter()
+            .filter_map(|c| j.categories.get(c).map(|n| format!("{n} {}", c.label())))
+            .collect();
+        let cat = if categories.is_empty() { String::new() } else { format!(" [{}]", categories.join(", ")) };
+        let _ = writeln!(out, "  {:<22} {:>3}{cat}: {}", j.label, j.count, moves.join(", "));
+    }
+    for school in &s.schools {
+        let previous = school.previous.map_or("none".to_string(), |p| p.label().to_string());
+        let _ = writeln!(
+            out,
+            "    {} {:<45} {:<22} (previous {previous}: {})",
+            school.start_date,
+            school.name,
+            school.judgement.label(),
+            school.movement.label()
+        );
+    }
+    out
+}
+
+pub fn school(h: &SchoolHistory) -> String {
+    let s = &h.school;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (URN {})", s.name, s.urn);
+    let place: Vec<&str> = [s.town.as_deref(), s.postcode.as_deref()].into_iter().flatten().collect();
+    let _ = writeln!(out, "  {} · {} · {}", s.la_name, s.phase.label(), s.type_name);
+    if !place.is_empty() {
+        let _ = writeln!(out, "  {}", place.join(", "));
+    }
+    let _ = writeln!(out, "  status {}{}", s.status.key(), s.close_date.map_or(String::new(), |d| format!(" (closed {d})")));
+    if let Some(trust) = &s.trust {
+        let _ = writeln!(out, "  trust: {trust}");
+    }
+    if let Some(p) = s.pupils {
+        let fsm = s.fsm_percent.map_or(String::new(), |f| format!(", {f:.1}% eligible for free school meals"));
+        let _ = writeln!(out, "  {p} pupils{fsm}");
+    }
+    let _ = writeln!(out, "  inspections:");
+    if h.timeline.is_empty() {
+        let _ = writeln!(out, "    none recorded");
+    }
+    for e in &h.timeline {
+        let judgement = e.judgement_label.as_deref().unwrap_or("no overall judgement");
+        let movement = e.movement.map_or(String::new(), |m| format!(" — {}", m.label()));
+        let kind = e.inspection.kind.as_deref().unwrap_or("inspection");
+        let _ = writeln!(out, "    {}  {judgement}{movement}  ({kind})", e.inspection.start_date);
+    }
+    out
+}

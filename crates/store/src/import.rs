@@ -1,0 +1,253 @@
+//! Writing a parsed file: one transaction, batched upserts, recorded by content hash so the
+//! same download is never applied twice.
+
+use std::collections::HashMap;
+
+use schoolsight_domain::{Inspection, School};
+use schoolsight_ingest::{FileKind, ParsedFile};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Store, StoreError};
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Imported(ImportedFile),
+    /// The same bytes were imported before; nothing was written.
+    AlreadyImported { name: String, imported_at: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedFile {
+    pub name: String,
+    pub kind: FileKind,
+    pub rows: usize,
+    /// Register rows inserted or updated (an older extract does not overwrite a newer one).
+    pub schools_written: u64,
+    /// Schools an inspection file introduced that the register did not have.
+    pub schools_added_from_inspections: u64,
+    pub inspections_written: u64,
+}
+
+/// A value bound into a batched statement.
+enum Value {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<String>),
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> Value {
+    Value::Text(d.map(|d| d.format("%Y-%m-%d").to_string()))
+}
+
+/// Statement limits differ (SQLite 32766 parameters, PostgreSQL 65535); this stays under both.
+const MAX_PARAMETERS: usize = 30_000;
+
+/// `($1,$2,…),($k,…)` for `rows` rows of `cols` values.
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", row.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Runs `INSERT INTO … VALUES <rows> <conflict>` over `rows` in batches; returns rows affected.
+async fn insert_batched(
+    tx: &mut Transaction<'static, Any>,
+    insert: &str,
+    conflict: &str,
+    rows: Vec<Vec<Value>>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<u64, sqlx::Error> {
+    let Some(cols) = rows.first().map(Vec::len) else { return Ok(0) };
+    let per_batch = (MAX_PARAMETERS / cols).max(1);
+    let mut affected = 0;
+    for chunk in rows.chunks(per_batch) {
+        let sql = format!("{insert} VALUES {} {conflict}", placeholders(chunk.len(), cols));
+        let mut query = sqlx::query::<Any>(&sql);
+        for value in chunk.iter().flatten() {
+            query = match value {
+                Value::Int(v) => query.bind(*v),
+                Value::Real(v) => query.bind(*v),
+                Value::Text(v) => query.bind(v.clone()),
+            };
+        }
+        affected += query.execute(&mut **tx).await?.rows_affected();
+        progress(chunk.len());
+    }
+    Ok(affected)
+}
+
+const SCHOOL_INSERT: &str = "INSERT INTO schools (urn, name, la_code, la_name, type_name, governance, phase, \
+     status, open_date, close_date, trust, pupils, fsm_percent, town, postcode, from_register, \
+     extract_date, source_sha256)";
+
+/// A register row replaces what is stored unless what is stored came from a newer extract.
+const SCHOOL_FROM_REGISTER: &str = "ON CONFLICT (urn) DO UPDATE SET name = excluded.name, \
+     la_code = excluded.la_code, la_name = excluded.la_name, type_name = excluded.type_name, \
+     governance = excluded.governance, phase = excluded.phase, status = excluded.status, \
+     open_date = excluded.open_date, close_date = excluded.close_date, trust = excluded.trust, \
+     pupils = excluded.pupils, fsm_percent = excluded.fsm_percent, town = excluded.town, \
+     postcode = excluded.postcode, from_register = 1, extract_date = excluded.extract_date, \
+     source_sha256 = excluded.source_sha256 \
+     WHERE schools.from_register = 0 OR schools.extract_date IS NULL \
+        OR excluded.extract_date IS NULL OR excluded.extract_date >= schools.extract_date";
+
+const SCHOOL_MENTIONED: &str = "ON CONFLICT (urn) DO NOTHING";
+
+const INSPECTION_INSERT: &str = "INSERT INTO inspections (urn, start_date, end_date, publication_date, \
+     number, kind, grade, category, urn_at_time, source_rank, source_sha256)";
+
+/// The better-ranked source wins a visit's record; a blank in the newer record never erases a
+/// value the older one had.
+const INSPECTION_UPSERT: &str = "ON CONFLICT (urn, start_date) DO UPDATE SET \
+     end_date = COALESCE(excluded.end_date, inspections.end_date), \
+     publication_date = COALESCE(excluded.publication_date, inspections.publication_date), \
+     number = COALESCE(excluded.number, inspections.number), \
+     kind = COALESCE(excluded.kind, inspections.kind), \
+     grade = COALESCE(excluded.grade, inspections.grade), \
+     category = CASE WHEN excluded.grade IS NULL THEN inspections.category ELSE excluded.category END, \
+     urn_at_time = COALESCE(excluded.urn_at_time, inspections.urn_at_time), \
+     source_rank = excluded.source_rank, source_sha256 = excluded.source_sha256 \
+     WHERE excluded.source_rank >= inspections.source_rank";
+
+fn school_values(s: &School, from_register: bool, file: &ParsedFile) -> Vec<Value> {
+    vec![
+        Value::Int(Some(s.urn.0)),
+        Value::Text(Some(s.name.clone())),
+        Value::Text(s.la_code.clone()),
+        Value::Text(Some(s.la_name.clone())),
+        Value::Text(Some(s.type_name.clone())),
+        Value::Text(Some(s.governance.key().to_string())),
+        Value::Text(Some(s.phase.key().to_string())),
+        Value::Text(Some(s.status.key().to_string())),
+        date(s.open_date),
+        date(s.close_date),
+        Value::Text(s.trust.clone()),
+        Value::Int(s.pupils),
+        Value::Real(s.fsm_percent),
+        Value::Text(s.town.clone()),
+        Value::Text(s.postcode.clone()),
+        Value::Int(Some(from_register as i64)),
+        date(file.extract_date),
+        Value::Text(Some(file.sha256.clone())),
+    ]
+}
+
+fn inspection_values(i: &Inspection, file: &ParsedFile) -> Vec<Value> {
+    let rank = match file.kind {
+        FileKind::OfstedInspections => 2,
+        FileKind::GiasEstablishments => 1,
+    };
+    vec![
+        Value::Int(Some(i.urn.0)),
+        date(Some(i.start_date)),
+        date(i.end_date),
+        date(i.publication_date),
+        Value::Text(i.number.clone()),
+        Value::Text(i.kind.clone()),
+        Value::Int(i.judgement.map(|j| j.grade() as i64)),
+        Value::Text(i.category.map(|c| c.key().to_string())),
+        Value::Int(i.urn_at_time.map(|u| u.0)),
+        Value::Int(Some(rank)),
+        Value::Text(Some(file.sha256.clone())),
+    ]
+}
+
+/// Keeps the last row for each key: PostgreSQL refuses an upsert that touches a row twice.
+fn last_per_key<T, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
+    let mut position: HashMap<K, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        position.insert(key(item), i);
+    }
+    let mut keep: Vec<usize> = position.into_values().collect();
+    keep.sort_unstable();
+    keep.into_iter().map(|i| &items[i]).collect()
+}
+
+impl Store {
+    /// Writes a parsed file in one transaction. Importing the same bytes again does nothing.
+    /// `progress` receives (rows written, rows in all).
+    pub async fn import(
+        &self,
+        file: &ParsedFile,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let earlier = sqlx::query("SELECT imported_at FROM import_files WHERE sha256 = $1")
+            .bind(&file.sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = earlier {
+            return Ok(ImportOutcome::AlreadyImported {
+                name: file.name.clone(),
+                imported_at: row.try_get(0)?,
+            });
+        }
+        sqlx::query(
+            "INSERT INTO import_files (sha256, name, kind, extract_date, rows, imported_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&file.sha256)
+        .bind(&file.name)
+        .bind(file.kind.key())
+        .bind(file.extract_date.map(|d| d.to_string()))
+        .bind(file.rows as i64)
+        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .execute(&mut *tx)
+        .await?;
+
+        let e = &file.extract;
+        let total = (e.schools.len() + e.mentioned_schools.len() + e.inspections.len()) as u64;
+        let mut done = 0u64;
+        let mut tick = |n: usize| {
+            done += n as u64;
+            progress(done, total);
+        };
+        let register = last_per_key(&e.schools, |s| s.urn).into_iter().map(|s| school_values(s, true, file)).collect();
+        let schools_written = insert_batched(&mut tx, SCHOOL_INSERT, SCHOOL_FROM_REGISTER, register, &mut tick).await?;
+        let mentioned = last_per_key(&e.mentioned_schools, |s| s.urn)
+            .into_iter()
+            .map(|s| school_values(s, false, file))
+            .collect();
+        let schools_added_from_inspections =
+            insert_batched(&mut tx, SCHOOL_INSERT, SCHOOL_MENTIONED, mentioned, &mut tick).await?;
+        let inspections = last_per_key(&e.inspections, |i| (i.urn, i.start_date))
+            .into_iter()
+            .map(|i| inspection_values(i, file))
+            .collect();
+        let inspections_written =
+            insert_batched(&mut tx, INSPECTION_INSERT, INSPECTION_UPSERT, inspections, &mut tick).await?;
+        tx.commit().await?;
+        Ok(ImportOutcome::Imported(ImportedFile {
+            name: file.name.clone(),
+            kind: file.kind,
+            rows: file.rows,
+            schools_written,
+            schools_added_from_inspections,
+            inspections_written,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_rows_in_order() {
+        assert_eq!(placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
+    }
+
+    #[test]
+    fn last_row_per_key_wins_in_file_order() {
+        let rows = [(1, "a"), (2, "b"), (1, "c")];
+        let kept: Vec<_> = last_per_key(&rows, |r| r.0).into_iter().map(|r| r.1).collect();
+        assert_eq!(kept, vec!["b", "c"]);
+    }
+}

@@ -1,0 +1,77 @@
+//! Schoolsight's database: migrations, transactional imports and queries, over SQLite (the
+//! embedded default) or PostgreSQL, chosen by URL at run time.
+
+mod import;
+mod migrate;
+mod queries;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use thiserror::Error;
+
+pub use import::{ImportOutcome, ImportedFile};
+pub use queries::{LaSchool, SchoolHistory, SchoolHit, Totals};
+
+/// The database an application instance works on.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Which server the URL named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("unsupported database URL '{0}' (expected sqlite:… or postgres://…)")]
+    UnsupportedUrl(String),
+    #[error("the database holds a value it cannot read: {0}")]
+    Corrupt(String),
+    #[error("no local authority matches '{0}'")]
+    UnknownLa(String),
+    #[error("'{query}' matches several local authorities: {candidates}")]
+    AmbiguousLa { query: String, candidates: String },
+}
+
+/// SQLite's default file in the working folder.
+pub const DEFAULT_URL: &str = "sqlite://schoolsight.db?mode=rwc";
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .connect(url)
+            .await?;
+        if backend == Backend::Sqlite {
+            // WAL lets the dashboard read while an import writes.
+            sqlx::raw_sql("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        let store = Store { pool, backend };
+        migrate::run(&store.pool).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

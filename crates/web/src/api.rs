@@ -1,0 +1,81 @@
+//! The JSON API: the same questions as the CLI's `--json`, under `/api/`.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use schoolsight_domain::Urn;
+use schoolsight_domain::analysis::PhaseGroup;
+use schoolsight_store::Store;
+use serde::{Deserialize, Serialize};
+
+use crate::{AppError, AtQuery, PeriodQuery, day_or_today, json_error, period};
+
+pub fn routes() -> Router<Store> {
+    Router::new()
+        .route("/status", get(status))
+        .route("/las", get(las))
+        .route("/las/{name}/profile", get(profile))
+        .route("/las/{name}/outcomes", get(outcomes))
+        .route("/schools", get(find))
+        .route("/schools/{urn}", get(school))
+}
+
+fn reply<T: Serialize>(result: Result<T, AppError>) -> Response {
+    match result {
+        Ok(value) => Json(value).into_response(),
+        Err(e) => json_error(e),
+    }
+}
+
+async fn status(State(store): State<Store>) -> Response {
+    reply(store.totals().await.map_err(AppError::from))
+}
+
+async fn las(State(store): State<Store>, Query(q): Query<AtQuery>) -> Response {
+    reply(async {
+        let at = day_or_today(q.at.as_deref())?;
+        Ok(store.ranking(at, PhaseGroup::All).await?)
+    }
+    .await)
+}
+
+async fn profile(State(store): State<Store>, Path(name): Path<String>, Query(q): Query<AtQuery>) -> Response {
+    reply(async {
+        let at = day_or_today(q.at.as_deref())?;
+        Ok(store.la_profile(&name, at).await?)
+    }
+    .await)
+}
+
+async fn outcomes(State(store): State<Store>, Path(name): Path<String>, Query(q): Query<PeriodQuery>) -> Response {
+    reply(async {
+        let (from, to) = period(&q)?;
+        Ok(store.outcomes(&name, from, to).await?)
+    }
+    .await)
+}
+
+#[derive(Deserialize)]
+struct FindQuery {
+    q: Option<String>,
+}
+
+async fn find(State(store): State<Store>, Query(q): Query<FindQuery>) -> Response {
+    reply(async {
+        let text = q.q.filter(|t| !t.trim().is_empty()).ok_or_else(|| AppError::BadRequest("q is required".into()))?;
+        Ok(store.find_schools(&text, 50).await?)
+    }
+    .await)
+}
+
+async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response {
+    reply(async {
+        let urn: i64 = urn.parse().map_err(|_| AppError::BadRequest(format!("'{urn}' is not a URN")))?;
+        store
+            .school(Urn(urn))
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))
+    }
+    .await)
+}

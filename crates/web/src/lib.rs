@@ -1,0 +1,128 @@
+//! Schoolsight's dashboard (server-rendered askama pages with SVG charts) and its JSON API.
+
+mod api;
+mod chart;
+mod pages;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use schoolsight_store::{Store, StoreError};
+use serde::Deserialize;
+
+/// Every route of the dashboard and the API over one store.
+pub fn router(store: Store) -> Router {
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/la/{name}", get(pages::la))
+        .route("/la/{name}/outcomes", get(pages::outcomes))
+        .route("/school/{urn}", get(pages::school))
+        .route("/search", get(pages::search))
+        .route("/static/app.css", get(stylesheet))
+        .nest("/api", api::routes())
+        .with_state(store)
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(store: Store, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css"))
+}
+
+/// Query parameters naming a day, as the dashboard's forms send them.
+#[derive(Debug, Default, Deserialize)]
+pub struct AtQuery {
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PeriodQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Why a request failed, answered as a page or as JSON by the caller's kind.
+#[derive(Debug)]
+pub enum AppError {
+    NotFound(String),
+    BadRequest(String),
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::UnknownLa(_) => AppError::NotFound(e.to_string()),
+            StoreError::AmbiguousLa { .. } => AppError::BadRequest(e.to_string()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> AppError {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            AppError::NotFound(m) | AppError::BadRequest(m) | AppError::Internal(m) => m,
+        }
+    }
+}
+
+/// A day from a query parameter; absent means today.
+fn day_or_today(text: Option<&str>) -> Result<NaiveDate, AppError> {
+    match text.filter(|t| !t.trim().is_empty()) {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(t) => required_day(t, "date"),
+    }
+}
+
+fn required_day(text: &str, what: &str) -> Result<NaiveDate, AppError> {
+    schoolsight_domain::parse_date(text)
+        .map_err(|e| AppError::BadRequest(format!("{what}: {e}")))?
+        .ok_or_else(|| AppError::BadRequest(format!("{what} is required")))
+}
+
+/// The period of an outcomes question: both ends required, in order.
+fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let from = required_day(q.from.as_deref().unwrap_or(""), "from")?;
+    let to = required_day(q.to.as_deref().unwrap_or(""), "to")?;
+    if from > to {
+        return Err(AppError::BadRequest(format!("from {from} is after to {to}")));
+    }
+    Ok((from, to))
+}
+
+pub(crate) fn html_error(e: AppError) -> Response {
+    let page = pages::ErrorPage { status: e.status().as_u16(), message: e.message().to_string() };
+    let body = askama::Template::render(&page).unwrap_or_else(|_| e.message().to_string());
+    (e.status(), axum::response::Html(body)).into_response()
+}
+
+pub(crate) fn json_error(e: AppError) -> Response {
+    (e.status(), axum::Json(serde_json::json!({ "error": e.message() }))).into_response()
+}
