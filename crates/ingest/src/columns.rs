@@ -109,38 +109,63 @@ impl Row<'_> {
         })
     }
 
-    pub fn cell_error(&self, col: &Column, source: ParseError) -> IngestError {
+    pub fn cell_error(&self, col: &Column, reason: ParseError) -> IngestError {
         IngestError::Cell {
             file: self.file.to_string(),
             row: self.line,
             column: col.name.clone(),
-            source,
+            reason,
         }
     }
 }
 
-/// Walks the data rows, reporting progress now and then.
+/// Line numbers by counting newlines up to a record's first byte. The csv crate's own line
+/// count lags by one after a CRLF line end (GIAS and Ofsted files use CRLF), because the LF is
+/// consumed as the next record begins.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: usize) -> u64 {
+        let mut start = byte.min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.byte {
+            self.line += self.text[self.byte..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.byte = start;
+        }
+        self.line
+    }
+}
+
+/// Walks the data rows of `text`, reporting progress now and then.
 pub fn for_each_row(
     file: &str,
-    total_bytes: u64,
+    text: &str,
     reader: &mut csv::Reader<&[u8]>,
     progress: crate::Progress<'_>,
     mut each: impl FnMut(&Row<'_>) -> Result<(), IngestError>,
 ) -> Result<usize, IngestError> {
+    let total_bytes = text.len() as u64;
+    let mut lines = LineCounter { text: text.as_bytes(), byte: 0, line: 1 };
     let mut record = StringRecord::new();
     let mut rows = 0usize;
     loop {
-        let line = reader.position().line();
+        let before = reader.position().byte() as usize;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(IngestError::csv(file, line, e)),
+            Err(e) => return Err(IngestError::csv(file, lines.line_at(before), e)),
         }
         // A line of nothing but commas is a spreadsheet's trailing blank row.
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = lines.line_at(record.position().map_or(before, |p| p.byte() as usize));
         each(&Row { file, line, record: &record })?;
         rows += 1;
         if rows % 2048 == 0 {

@@ -19,14 +19,8 @@ pub enum IngestError {
     MissingColumn { file: String, column: String },
     #[error("{file}: row {row}: not valid CSV: {message}")]
     Csv { file: String, row: u64, message: String },
-    #[error("{file}: row {row}, column '{column}': {source}")]
-    Cell {
-        file: String,
-        row: u64,
-        column: String,
-        #[source]
-        source: ParseError,
-    },
+    #[error("{file}: row {row}, column '{column}': {reason}")]
+    Cell { file: String, row: u64, column: String, reason: ParseError },
     #[error("{file}: row {row}, column '{column}': a value is required")]
     Required { file: String, row: u64, column: String },
 }

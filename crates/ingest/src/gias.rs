@@ -88,8 +88,7 @@ pub fn parse(
 ) -> Result<(Extract, usize), IngestError> {
     let c = GiasColumns::locate(cols)?;
     let mut extract = Extract::default();
-    let total = source.text.len() as u64;
-    let rows = for_each_row(&source.name, total, reader, progress, |row| {
+    let rows = for_each_row(&source.name, &source.text, reader, progress, |row| {
         let school = school_from(&c, row)?;
         let changed = row.parse(c.last_changed.as_ref(), parse_date)?;
         extract.content_date = extract.content_date.max(changed);

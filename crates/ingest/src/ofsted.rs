@@ -116,8 +116,7 @@ pub fn parse(
     let mut extract = Extract::default();
     let mut seen: HashMap<(Urn, NaiveDate), usize> = HashMap::new();
     let mut described: HashSet<Urn> = HashSet::new();
-    let total = source.text.len() as u64;
-    let rows = for_each_row(&source.name, total, reader, progress, |row| {
+    let rows = for_each_row(&source.name, &source.text, reader, progress, |row| {
         let urn = Urn(row.parse_required(&c.urn, parse_integer)?);
         let mut found = vec![inspection_from(&c.latest, row, urn)?];
         if let Some(previous) = &c.previous {

@@ -103,6 +103,18 @@ fn a_bad_date_names_file_row_and_column() {
 }
 
 #[test]
+fn the_first_data_row_is_row_2() {
+    let e = error_of(&with_cell(&gias_sample(3), 1, "OpenDate", "yesterday"));
+    assert_eq!(e.row(), Some(2));
+    // GIAS ends lines with CRLF; the row count must not slip by one.
+    let raw = std::fs::read_to_string(shared(GIAS_2022)).unwrap();
+    assert!(raw.contains("\r\n"));
+    assert_eq!(error_of(&raw.replacen("\"17-03-2022\"", "\"17/13/2022\"", 1)).row(), Some(2));
+    // Anstey Junior School, the second data row, was last changed on 23-03-2022.
+    assert_eq!(error_of(&raw.replacen("\"23-03-2022\"", "\"23/13/2022\"", 1)).row(), Some(3));
+}
+
+#[test]
 fn a_bad_urn_or_blank_name_is_refused() {
     let e = error_of(&with_cell(&gias_sample(5), 2, "URN", "12A"));
     assert_eq!((e.row(), e.column()), (Some(3), Some("URN")));
@@ -177,3 +189,4 @@ fn a_bad_grade_names_the_grade_column() {
     let e = error_of(&text);
     assert_eq!((e.row(), e.column()), (Some(3), Some("Overall effectiveness")));
 }
+

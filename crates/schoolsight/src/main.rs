@@ -103,7 +103,7 @@ async fn main() -> Result<()> {
                 "Schoolsight: {} schools, {} inspections, {} local authorities. Dashboard on http://{addr}",
                 totals.schools, totals.inspections, totals.local_authorities
             );
-            schoolsight_web::serve(store, addr).await.context("serving")?;
+            schoolsight_web::serve(store.clone(), addr).await.context("serving")?;
         }
         Command::Import { paths } => import(&store, &expand(&paths)?).await?,
         Command::ImportBundled { data } => import_bundled(&store, &data).await?,

@@ -1,0 +1,143 @@
+//! The dashboard and JSON API over a real SQLite database loaded from the real GIAS extracts.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use schoolsight_ingest::{SourceText, parse_file, parse_source};
+use schoolsight_store::Store;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
+}
+
+/// A store holding Surrey's 2021 extract and the Hampshire + Surrey 2022 extract, plus one
+/// school whose name is an attempt at script injection.
+async fn app(dir: &tempfile::TempDir) -> Router {
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("web.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    for file in ["hampshire-surrey-2017-2022/2021_936_gias.csv", "hampshire-surrey-2017-2022/20220420_gias.csv"] {
+        let parsed = parse_file(&shared(file), &mut |_, _| {}).unwrap();
+        store.import(&parsed, &mut |_, _| {}).await.unwrap();
+    }
+    let text = std::fs::read_to_string(shared("hampshire-surrey-2017-2022/20220420_gias.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap().replacen("115850", "999001", 1).replacen(
+        "Alton Infant School",
+        "<script>alert('x')</script> & Co",
+        1,
+    );
+    let hostile = parse_source(
+        &SourceText::from_bytes("edubasealldata20220421.csv", format!("{header}\n{row}\n").as_bytes()).unwrap(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    store.import(&hostile, &mut |_, _| {}).await.unwrap();
+    schoolsight_web::router(store)
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+    let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+async fn json(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (status, body) = get(app, uri).await;
+    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
+}
+
+#[tokio::test]
+async fn api_answers_the_letters_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+
+    let (status, totals) = json(&app, "/api/status").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(totals["local_authorities"], 2);
+
+    let (status, ranking) = json(&app, "/api/las?at=2022-04-20").await;
+    assert_eq!(status, StatusCode::OK);
+    let las = ranking["las"].as_array().unwrap();
+    assert_eq!(las.len(), 2);
+    assert_eq!(las[0]["rank"], 1);
+
+    let (status, profile) = json(&app, "/api/las/hampshire/profile?at=2022-04-20").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(profile["la_name"], "Hampshire");
+    let phases_total: u64 = profile["phases"].as_array().unwrap().iter().map(|p| p["total"].as_u64().unwrap()).sum();
+    assert_eq!(phases_total, profile["schools"].as_u64().unwrap());
+    let all = &profile["shares"][0];
+    assert_eq!(all["group"], "all");
+    assert_eq!(all["out_of"], 2);
+
+    // Surrey school 124939 was outstanding in 2007 and good in September 2021.
+    let (status, outcomes) = json(&app, "/api/las/Surrey/outcomes?from=2021-09-01&to=2021-09-30").await;
+    assert_eq!(status, StatusCode::OK);
+    let school = outcomes["schools"].as_array().unwrap().iter().find(|s| s["urn"] == 124939).unwrap();
+    assert_eq!(school["judgement"], "good");
+    assert_eq!(school["previous"], "outstanding");
+    assert_eq!(school["movement"], "declined");
+
+    let (status, history) = json(&app, "/api/schools/124939").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(history["school"]["la_name"], "Surrey");
+    assert_eq!(history["timeline"].as_array().unwrap().len(), 2);
+
+    let (status, hits) = json(&app, "/api/schools?q=alton%20infant").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hits[0]["urn"], 115850);
+}
+
+#[tokio::test]
+async fn api_refuses_bad_questions_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    let cases = [
+        ("/api/las/Atlantis/profile", StatusCode::NOT_FOUND, "no local authority matches 'Atlantis'"),
+        ("/api/las/Surrey/profile?at=31/02/2020", StatusCode::BAD_REQUEST, "not a date"),
+        ("/api/las/Surrey/outcomes?from=2022-01-01", StatusCode::BAD_REQUEST, "to is required"),
+        ("/api/las/Surrey/outcomes?from=2022-01-01&to=2021-01-01", StatusCode::BAD_REQUEST, "is after"),
+        ("/api/schools/abc", StatusCode::BAD_REQUEST, "not a URN"),
+        ("/api/schools/1", StatusCode::NOT_FOUND, "no school with URN 1"),
+        ("/api/schools", StatusCode::BAD_REQUEST, "q is required"),
+    ];
+    for (uri, expected, words) in cases {
+        let (status, body) = json(&app, uri).await;
+        assert_eq!(status, expected, "{uri}");
+        assert!(body["error"].as_str().unwrap().contains(words), "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn pages_render_and_escape_user_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    for uri in [
+        "/",
+        "/la/Hampshire",
+        "/la/Surrey/outcomes?from=2021-09-01&to=2022-04-20",
+        "/school/124939",
+        "/search?q=infant",
+        "/static/app.css",
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    }
+    let (_, la) = get(&app, "/la/Hampshire?at=2022-04-21").await;
+    assert!(la.contains("<svg"), "the LA page draws its charts");
+    // askama writes numeric entities: &#60; for <, &#38; for &.
+    assert!(la.contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; &#38; Co"), "the name is escaped");
+    assert!(!la.contains("<script>alert"), "no raw script reaches the page");
+    let (_, school) = get(&app, "/school/999001").await;
+    assert!(!school.contains("<script>alert"));
+    let (status, missing) = get(&app, "/school/42").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("no school with URN 42"));
+}
