@@ -168,7 +168,7 @@ pub fn for_each_row(
         let line = lines.line_at(record.position().map_or(before, |p| p.byte() as usize));
         each(&Row { file, line, record: &record })?;
         rows += 1;
-        if rows % 2048 == 0 {
+        if rows.is_multiple_of(2048) {
             progress(reader.position().byte(), total_bytes);
         }
     }

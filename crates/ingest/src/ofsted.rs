@@ -23,6 +23,8 @@ pub fn recognises(cols: &Columns) -> bool {
 /// Where one inspection's fields are: the latest one, or the previous one beside it.
 struct InspectionColumns {
     start: Column,
+    /// The 2005–2015 files give the previous visit's end date only; it stands in for the start.
+    dated_by_end: bool,
     end: Option<Column>,
     publication: Option<Column>,
     number: Option<Column>,
@@ -49,6 +51,7 @@ impl OfstedColumns {
     fn locate(cols: &Columns) -> Result<OfstedColumns, IngestError> {
         let latest = InspectionColumns {
             start: cols.require(START)?,
+            dated_by_end: false,
             end: cols.find(&["Inspection end date"]),
             publication: cols.find(&["Publication date", "First published date"]),
             number: cols.find(&[
@@ -64,8 +67,9 @@ impl OfstedColumns {
                 "URN at time of latest full inspection",
             ]),
         };
+        const PREVIOUS_END: &str = "Inspection end date of the previous inspection";
         let previous = cols
-            .find(&["Previous inspection start date", "Inspection end date of the previous inspection"])
+            .find(&["Previous inspection start date", PREVIOUS_END])
             .zip(cols.find(&[
                 "Previous graded inspection overall effectiveness",
                 "Previous full inspection overall effectiveness",
@@ -73,6 +77,7 @@ impl OfstedColumns {
                 "Previous inspection - Overall effectiveness",
             ]))
             .map(|(start, overall)| InspectionColumns {
+                dated_by_end: start.name.eq_ignore_ascii_case(PREVIOUS_END),
                 start,
                 end: cols.find(&["Previous inspection end date"]),
                 publication: cols.find(&["Previous publication date"]),
@@ -114,16 +119,17 @@ pub fn parse(
 ) -> Result<(Extract, usize), IngestError> {
     let c = OfstedColumns::locate(cols)?;
     let mut extract = Extract::default();
-    let mut seen: HashMap<(Urn, NaiveDate), usize> = HashMap::new();
+    let mut found = Found::default();
     let mut described: HashSet<Urn> = HashSet::new();
     let rows = for_each_row(&source.name, &source.text, reader, progress, |row| {
         let urn = Urn(row.parse_required(&c.urn, parse_integer)?);
-        let mut found = vec![inspection_from(&c.latest, row, urn)?];
-        if let Some(previous) = &c.previous {
-            found.push(inspection_from(previous, row, urn)?);
+        if let Some(latest) = inspection_from(&c.latest, row, urn)? {
+            found.keep(latest, false);
         }
-        for inspection in found.into_iter().flatten() {
-            keep(&mut extract.inspections, &mut seen, inspection);
+        if let Some(previous) = &c.previous
+            && let Some(inspection) = inspection_from(previous, row, urn)?
+        {
+            found.keep(inspection, previous.dated_by_end);
         }
         if described.insert(urn)
             && let Some(school) = mentioned_school(&c, row, urn)?
@@ -132,18 +138,51 @@ pub fn parse(
         }
         Ok(())
     })?;
+    extract.inspections = found.inspections;
     Ok((extract, rows))
 }
 
-/// One inspection a day per school: a file that lists it twice (as latest of one row and
-/// previous of another) keeps the fuller record.
-fn keep(all: &mut Vec<Inspection>, seen: &mut HashMap<(Urn, NaiveDate), usize>, new: Inspection) {
-    match seen.get(&(new.urn, new.start_date)) {
-        Some(&i) if all[i].judgement.is_none() && new.judgement.is_some() => all[i] = new,
-        Some(_) => {}
-        None => {
-            seen.insert((new.urn, new.start_date), all.len());
-            all.push(new);
+/// The inspections a file describes, each once. One visit can appear twice: as the latest of
+/// its own row and as the previous of a later row. Files that number inspections are matched by
+/// number (the old files give the previous visit's end date, not its start, so days differ);
+/// otherwise by school and start day. The fuller record wins, and a visit dated by its own start
+/// beats one dated by an end date.
+#[derive(Default)]
+struct Found {
+    inspections: Vec<Inspection>,
+    dated_by_end: Vec<bool>,
+    by_day: HashMap<(Urn, NaiveDate), usize>,
+    by_number: HashMap<(Urn, String), usize>,
+}
+
+impl Found {
+    fn keep(&mut self, new: Inspection, dated_by_end: bool) {
+        let numbered = new.number.clone().map(|n| (new.urn, n));
+        let existing = numbered
+            .as_ref()
+            .and_then(|k| self.by_number.get(k))
+            .or_else(|| self.by_day.get(&(new.urn, new.start_date)))
+            .copied();
+        let Some(i) = existing else {
+            self.index(self.inspections.len(), &new);
+            self.inspections.push(new);
+            self.dated_by_end.push(dated_by_end);
+            return;
+        };
+        let better_date = self.dated_by_end[i] && !dated_by_end;
+        let fuller = self.inspections[i].judgement.is_none() && new.judgement.is_some();
+        if better_date || (fuller && self.dated_by_end[i] == dated_by_end) {
+            self.by_day.remove(&(self.inspections[i].urn, self.inspections[i].start_date));
+            self.index(i, &new);
+            self.inspections[i] = new;
+            self.dated_by_end[i] = dated_by_end;
+        }
+    }
+
+    fn index(&mut self, i: usize, inspection: &Inspection) {
+        self.by_day.insert((inspection.urn, inspection.start_date), i);
+        if let Some(n) = &inspection.number {
+            self.by_number.insert((inspection.urn, n.clone()), i);
         }
     }
 }

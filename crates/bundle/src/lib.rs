@@ -1,0 +1,56 @@
+//! Lays the bundled public data sets out in the published GIAS and Ofsted formats, for first runs, tests and benchmarks.
+//!
+//! The whole-England GIAS extract and Ofsted's management information are too large to ship, so
+//! [`assemble`] rebuilds a national register and a national "latest inspections" file from the
+//! real national data that is bundled, written exactly as those publications are (headers,
+//! Windows-1252, dates, blank cells), so the application's importers take the same path as with
+//! a real download. [`mi`] and [`gias`] write small files of the same formats for tests.
+
+mod day;
+mod error;
+pub mod gias;
+pub mod mi;
+mod national;
+mod sources;
+mod table;
+
+use std::path::{Path, PathBuf};
+
+pub use day::Day;
+pub use error::BundleError;
+pub use table::Encoding;
+
+/// The generated GIAS register, named as GIAS names its extracts so the importer reads its date.
+pub const REGISTER_FILE: &str = "edubasealldata20190601.csv";
+/// The generated Ofsted file, named as Ofsted names its releases.
+pub const INSPECTIONS_FILE: &str =
+    "Management_information_-_state-funded_schools_-_latest_inspections_as_at_31_Mar_2021.csv";
+/// Real GIAS extracts that are bundled whole; they are imported as they are, after the
+/// generated files, so their later dates win.
+const REAL_EXTRACTS: [&str; 2] =
+    ["hampshire-surrey-2017-2022/2021_936_gias.csv", "hampshire-surrey-2017-2022/20220420_gias.csv"];
+
+/// Writes the national files into `out_dir` (created if needed) and returns every file the app
+/// should import, in import order: the generated register, the generated inspections file,
+/// then the two real GIAS extracts (as their paths under `shared_data`, not copied).
+///
+/// The output depends only on the inputs: rows are in URN order, so every run writes the same
+/// bytes.
+pub fn assemble(shared_data: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
+    let real: Vec<PathBuf> = REAL_EXTRACTS.iter().map(|p| shared_data.join(p)).collect();
+    if let Some(absent) = real.iter().find(|p| !p.is_file()) {
+        return Err(BundleError::Missing { path: absent.clone() });
+    }
+    let sources = sources::Sources::load(shared_data)?;
+    let register = national::register(&sources);
+    let inspections = national::latest_inspections(&register, &sources);
+
+    std::fs::create_dir_all(out_dir).map_err(|source| BundleError::io(out_dir, source))?;
+    let register_path = out_dir.join(REGISTER_FILE);
+    let rows: Vec<gias::GiasRow> = register.into_iter().map(|entry| entry.row).collect();
+    gias::write(&register_path, &rows, Encoding::Windows1252)?;
+    let inspections_path = out_dir.join(INSPECTIONS_FILE);
+    mi::write(&inspections_path, mi::Vintage::Latest2021, &inspections, Encoding::Windows1252)?;
+
+    Ok([register_path, inspections_path].into_iter().chain(real).collect())
+}
