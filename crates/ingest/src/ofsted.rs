@@ -143,28 +143,23 @@ pub fn parse(
 }
 
 /// The inspections a file describes, each once. One visit can appear twice: as the latest of
-/// its own row and as the previous of a later row. Files that number inspections are matched by
-/// number (the old files give the previous visit's end date, not its start, so days differ);
-/// otherwise by school and start day. The fuller record wins, and a visit dated by its own start
-/// beats one dated by an end date.
+/// its own row and as the previous of a later row. It is matched by inspection number where both
+/// give one, else by start day, else by end day: the 2005–2015 file names the previous visit by
+/// its end date only. The fuller record wins, and a visit dated by its own start beats one dated
+/// by an end date.
 #[derive(Default)]
 struct Found {
     inspections: Vec<Inspection>,
     dated_by_end: Vec<bool>,
-    by_day: HashMap<(Urn, NaiveDate), usize>,
     by_number: HashMap<(Urn, String), usize>,
+    by_day: HashMap<(Urn, NaiveDate), usize>,
+    by_end: HashMap<(Urn, NaiveDate), usize>,
 }
 
 impl Found {
     fn keep(&mut self, new: Inspection, dated_by_end: bool) {
-        let numbered = new.number.clone().map(|n| (new.urn, n));
-        let existing = numbered
-            .as_ref()
-            .and_then(|k| self.by_number.get(k))
-            .or_else(|| self.by_day.get(&(new.urn, new.start_date)))
-            .copied();
-        let Some(i) = existing else {
-            self.index(self.inspections.len(), &new);
+        let Some(i) = self.existing(&new, dated_by_end) else {
+            self.index(self.inspections.len(), &new, dated_by_end);
             self.inspections.push(new);
             self.dated_by_end.push(dated_by_end);
             return;
@@ -172,15 +167,25 @@ impl Found {
         let better_date = self.dated_by_end[i] && !dated_by_end;
         let fuller = self.inspections[i].judgement.is_none() && new.judgement.is_some();
         if better_date || (fuller && self.dated_by_end[i] == dated_by_end) {
-            self.by_day.remove(&(self.inspections[i].urn, self.inspections[i].start_date));
-            self.index(i, &new);
+            self.index(i, &new, dated_by_end);
             self.inspections[i] = new;
             self.dated_by_end[i] = dated_by_end;
         }
     }
 
-    fn index(&mut self, i: usize, inspection: &Inspection) {
+    fn existing(&self, new: &Inspection, dated_by_end: bool) -> Option<usize> {
+        let by_number = new.number.as_ref().and_then(|n| self.by_number.get(&(new.urn, n.clone())));
+        let end = if dated_by_end { Some(new.start_date) } else { new.end_date };
+        let by_end = end.and_then(|e| self.by_end.get(&(new.urn, e))).filter(|&&i| dated_by_end || self.dated_by_end[i]);
+        by_number.or_else(|| self.by_day.get(&(new.urn, new.start_date))).or(by_end).copied()
+    }
+
+    fn index(&mut self, i: usize, inspection: &Inspection, dated_by_end: bool) {
         self.by_day.insert((inspection.urn, inspection.start_date), i);
+        let end = if dated_by_end { Some(inspection.start_date) } else { inspection.end_date };
+        if let Some(e) = end {
+            self.by_end.insert((inspection.urn, e), i);
+        }
         if let Some(n) = &inspection.number {
             self.by_number.insert((inspection.urn, n.clone()), i);
         }
