@@ -30,7 +30,7 @@ pub struct Bar {
     pub shown: String,
 }
 
-const LABEL_WIDTH: f64 = 170.0;
+const LABEL_WIDTH: f64 = 230.0;
 const BAR_AREA: f64 = 330.0;
 const ROW: f64 = 26.0;
 
@@ -76,14 +76,14 @@ pub fn judgement_class(j: Judgement) -> &'static str {
 pub fn judgement_timeline(title: &str, points: &[(NaiveDate, Judgement)]) -> Option<String> {
     let first = points.iter().map(|p| p.0).min()?;
     let last = points.iter().map(|p| p.0).max()?;
-    let (x0, x1, top, step) = (110.0, 600.0, 16.0, 34.0);
+    let (x0, x1, top, step) = (150.0, 620.0, 16.0, 34.0);
     let start_year = first.year();
     let end_year = last.year() + 1;
     let span = f64::from((end_year - start_year).max(1));
     let x = |d: NaiveDate| x0 + (x1 - x0) * (f64::from(d.year() - start_year) + f64::from(d.ordinal0()) / 366.0) / span;
     let y = |j: Judgement| top + step * f64::from(j.grade() - 1);
     let mut svg = format!(
-        r#"<svg class="chart" role="img" viewBox="0 0 640 170" width="640" height="170" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+        r#"<svg class="chart" role="img" viewBox="0 0 660 170" width="660" height="170" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
         escape(title)
     );
     for j in Judgement::ALL {
