@@ -40,6 +40,18 @@ pub enum StoreError {
     AmbiguousLa { query: String, candidates: String },
 }
 
+/// The URL sqlx is given. Through the `Any` driver a NULL is bound to PostgreSQL with a
+/// placeholder type, and a cached prepared statement keeps that type: the next execution that
+/// binds a real `f64` there fails with "incorrect binary data format". PostgreSQL statements
+/// are therefore not cached (each is parsed afresh with the types of its own arguments).
+fn connect_url(url: &str, backend: Backend) -> String {
+    if backend != Backend::Postgres || url.contains("statement-cache-capacity") {
+        return url.to_string();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}statement-cache-capacity=0")
+}
+
 /// SQLite's default file in the working folder.
 pub const DEFAULT_URL: &str = "sqlite://schoolsight.db?mode=rwc";
 
@@ -56,7 +68,7 @@ impl Store {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
-            .connect(url)
+            .connect(&connect_url(url, backend))
             .await?;
         if backend == Backend::Sqlite {
             // WAL lets the dashboard read while an import writes.
