@@ -3,26 +3,35 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use schoolsight_store::test_each_backend;
+use schoolsight_store::testing::{TestBackend, TestDatabase};
 use serde_json::Value;
 
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
 }
 
+/// A working folder and a fresh database on one back end.
 struct Sandbox {
     dir: tempfile::TempDir,
+    db: TestDatabase,
 }
 
 impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox { dir: tempfile::tempdir().unwrap() }
+    async fn new(backend: TestBackend) -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().unwrap(), db: TestDatabase::new(backend).await }
+    }
+
+    async fn remove(self) {
+        self.db.remove().await;
     }
 
     fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_schoolsight"))
             .args(args)
             .current_dir(self.dir.path())
-            .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", self.dir.path().join("cli.db").display()))
+            .env("DATABASE_URL", &self.db.url)
+            .env("RUST_BACKTRACE", "0")
             .output()
             .unwrap()
     }
@@ -48,9 +57,9 @@ fn gias_2022() -> String {
     shared("hampshire-surrey-2017-2022/20220420_gias.csv").display().to_string()
 }
 
-#[test]
-fn a_bad_file_among_good_ones_writes_nothing() {
-    let s = Sandbox::new();
+test_each_backend!(a_bad_file_among_good_ones_writes_nothing, super::a_bad_file_among_good_ones_writes_nothing);
+async fn a_bad_file_among_good_ones_writes_nothing(backend: TestBackend) {
+    let s = Sandbox::new(backend).await;
     let good = gias_2022();
     let text = std::fs::read_to_string(&good).unwrap();
     let broken = text.replacen("\"17-03-2022\"", "\"17/13/2022\"", 1);
@@ -63,11 +72,12 @@ fn a_bad_file_among_good_ones_writes_nothing() {
     let missing = s.run(&["school", "115850"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no school with URN 115850"));
+    s.remove().await;
 }
 
-#[test]
-fn importing_is_idempotent_and_newer_extracts_win() {
-    let s = Sandbox::new();
+test_each_backend!(importing_is_idempotent_and_newer_extracts_win, super::importing_is_idempotent_and_newer_extracts_win);
+async fn importing_is_idempotent_and_newer_extracts_win(backend: TestBackend) {
+    let s = Sandbox::new(backend).await;
     let first = s.ok(&["import", &gias_2022()]);
     assert!(first.contains("imported 20220420_gias.csv"), "{first}");
     assert!(first.contains("1096 register entries written"), "{first}");
@@ -84,11 +94,12 @@ fn importing_is_idempotent_and_newer_extracts_win() {
     assert_eq!(timeline[0]["judgement_label"], "good");
     assert_eq!(timeline[0]["movement"], "declined");
     assert_eq!(timeline[1]["judgement_label"], "outstanding");
+    s.remove().await;
 }
 
-#[test]
-fn query_commands_answer_in_text_and_json() {
-    let s = Sandbox::new();
+test_each_backend!(query_commands_answer_in_text_and_json, super::query_commands_answer_in_text_and_json);
+async fn query_commands_answer_in_text_and_json(backend: TestBackend) {
+    let s = Sandbox::new(backend).await;
     s.ok(&["import", &gias_2022()]);
     let profile = s.json(&["la-profile", "--la", "surrey", "--at", "20/04/2022", "--json"]);
     assert_eq!(profile["la_name"], "Surrey");
@@ -110,4 +121,5 @@ fn query_commands_answer_in_text_and_json() {
     assert!(!wrong.status.success());
     let unknown = s.run(&["la-profile", "--la", "Atlantis"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no local authority matches 'Atlantis'"));
+    s.remove().await;
 }

@@ -4,6 +4,8 @@
 mod import;
 mod migrate;
 mod queries;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;

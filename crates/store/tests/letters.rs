@@ -14,7 +14,8 @@ use schoolsight_bundle::{Day, Encoding};
 use schoolsight_domain::analysis::{Movement, PhaseGroup};
 use schoolsight_domain::{Judgement, Phase, Urn};
 use schoolsight_ingest::{SourceText, parse_source};
-use schoolsight_store::{ImportOutcome, Store};
+use schoolsight_store::testing::{TestBackend, TestDatabase};
+use schoolsight_store::{ImportOutcome, Store, test_each_backend};
 
 struct FocusedSchool {
     urn: i64,
@@ -121,10 +122,6 @@ fn all_inspection_rows() -> Vec<MiRow> {
         .collect()
 }
 
-async fn store(dir: &tempfile::TempDir) -> Store {
-    Store::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display())).await.unwrap()
-}
-
 async fn import(store: &Store, name: &str, bytes: Vec<u8>) -> ImportOutcome {
     let parsed = parse_source(&SourceText::from_bytes(name, &bytes).unwrap(), &mut |_, _| {}).unwrap();
     store.import(&parsed, &mut |_, _| {}).await.unwrap()
@@ -155,31 +152,33 @@ async fn assert_derby_week(store: &Store) {
     assert_eq!((secondary.judgement, secondary.previous), (Judgement::RequiresImprovement, Some(Judgement::RequiresImprovement)));
 }
 
-#[tokio::test]
-async fn letter_004_outcomes_from_the_latest_inspections_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
+test_each_backend!(letter_004_outcomes_from_the_latest_inspections_file, super::letter_004_outcomes_from_the_latest_inspections_file);
+async fn letter_004_outcomes_from_the_latest_inspections_file(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let store = db.store().await;
     import(&store, "edubasealldata20130101.csv", gias::to_bytes(&register(""), Encoding::Windows1252)).await;
     import(&store, "latest_inspections_as_at_31_Jan_2013.csv", mi::to_bytes(Vintage::Latest2021, &latest_rows(), Encoding::Windows1252)).await;
     assert_derby_week(&store).await;
     assert_eq!(store.totals().await.unwrap().inspections, 24);
+    db.remove().await;
 }
 
-#[tokio::test]
-async fn letter_004_outcomes_from_the_old_all_inspections_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
+test_each_backend!(letter_004_outcomes_from_the_old_all_inspections_file, super::letter_004_outcomes_from_the_old_all_inspections_file);
+async fn letter_004_outcomes_from_the_old_all_inspections_file(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let store = db.store().await;
     import(&store, "edubasealldata20130101.csv", gias::to_bytes(&register(""), Encoding::Utf8Bom)).await;
     import(&store, "all_inspections_2005_2015.csv", mi::to_bytes(Vintage::All2005To2015, &all_inspection_rows(), Encoding::Utf8Bom)).await;
     assert_derby_week(&store).await;
     // Each visit once, though the later row names the earlier one again by its end date.
     assert_eq!(store.totals().await.unwrap().inspections, 24);
+    db.remove().await;
 }
 
-#[tokio::test]
-async fn every_vintage_of_the_ofsted_file_gives_the_same_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
+test_each_backend!(every_vintage_of_the_ofsted_file_gives_the_same_answer, super::every_vintage_of_the_ofsted_file_gives_the_same_answer);
+async fn every_vintage_of_the_ofsted_file_gives_the_same_answer(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let store = db.store().await;
     import(&store, "edubasealldata20130101.csv", gias::to_bytes(&register(""), Encoding::Windows1252)).await;
     import(&store, "outcomes_2016.csv", mi::to_bytes(Vintage::Outcomes2016, &latest_rows(), Encoding::Windows1252)).await;
     assert_derby_week(&store).await;
@@ -187,12 +186,13 @@ async fn every_vintage_of_the_ofsted_file_gives_the_same_answer() {
     import(&store, "latest_2021.csv", mi::to_bytes(Vintage::Latest2021, &latest_rows(), Encoding::Windows1252)).await;
     assert_eq!(store.totals().await.unwrap().inspections, 24);
     assert_derby_week(&store).await;
+    db.remove().await;
 }
 
-#[tokio::test]
-async fn profile_compares_derby_with_england_and_ranks_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
+test_each_backend!(profile_compares_derby_with_england_and_ranks_it, super::profile_compares_derby_with_england_and_ranks_it);
+async fn profile_compares_derby_with_england_and_ranks_it(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let store = db.store().await;
     import(&store, "edubasealldata20130101.csv", gias::to_bytes(&register(""), Encoding::Windows1252)).await;
     import(&store, "latest.csv", mi::to_bytes(Vintage::Latest2021, &latest_rows(), Encoding::Windows1252)).await;
     let p = store.la_profile("Derby", d(2013, 2, 1)).await.unwrap();
@@ -209,12 +209,13 @@ async fn profile_compares_derby_with_england_and_ranks_it() {
     assert_eq!(before.shares[0].la.good_or_outstanding, 3);
     let ranking = store.ranking(d(2013, 2, 1), PhaseGroup::All).await.unwrap();
     assert_eq!(ranking.las.iter().map(|l| l.la_name.as_str()).collect::<Vec<_>>(), vec!["Derby", "Leicester"]);
+    db.remove().await;
 }
 
-#[tokio::test]
-async fn imports_are_idempotent_and_the_newest_extract_wins() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
+test_each_backend!(imports_are_idempotent_and_the_newest_extract_wins, super::imports_are_idempotent_and_the_newest_extract_wins);
+async fn imports_are_idempotent_and_the_newest_extract_wins(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let store = db.store().await;
     let first = gias::to_bytes(&register(""), Encoding::Windows1252);
     assert!(matches!(import(&store, "edubasealldata20130101.csv", first.clone()).await, ImportOutcome::Imported(_)));
     let totals = store.totals().await.unwrap();
@@ -232,4 +233,5 @@ async fn imports_are_idempotent_and_the_newest_extract_wins() {
     assert_eq!(school.school.name, "Derby school 112001 (renamed 2014)");
     assert!(school.from_register);
     assert_eq!(school.timeline.len(), 2);
+    db.remove().await;
 }

@@ -7,7 +7,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use schoolsight_ingest::{SourceText, parse_file, parse_source};
-use schoolsight_store::Store;
+use schoolsight_store::test_each_backend;
+use schoolsight_store::testing::{TestBackend, TestDatabase};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -17,9 +18,8 @@ fn shared(rel: &str) -> PathBuf {
 
 /// A store holding Surrey's 2021 extract and the Hampshire + Surrey 2022 extract, plus one
 /// school whose name is an attempt at script injection.
-async fn app(dir: &tempfile::TempDir) -> Router {
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("web.db").display());
-    let store = Store::connect(&url).await.unwrap();
+async fn app(db: &TestDatabase) -> Router {
+    let store = db.store().await;
     for file in ["hampshire-surrey-2017-2022/2021_936_gias.csv", "hampshire-surrey-2017-2022/20220420_gias.csv"] {
         let parsed = parse_file(&shared(file), &mut |_, _| {}).unwrap();
         store.import(&parsed, &mut |_, _| {}).await.unwrap();
@@ -53,10 +53,10 @@ async fn json(app: &Router, uri: &str) -> (StatusCode, Value) {
     (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
 }
 
-#[tokio::test]
-async fn api_answers_the_letters_questions() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app(&dir).await;
+test_each_backend!(api_answers_the_letters_questions, super::api_answers_the_letters_questions);
+async fn api_answers_the_letters_questions(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app(&db).await;
 
     let (status, totals) = json(&app, "/api/status").await;
     assert_eq!(status, StatusCode::OK);
@@ -93,12 +93,13 @@ async fn api_answers_the_letters_questions() {
     let (status, hits) = json(&app, "/api/schools?q=alton%20infant").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(hits[0]["urn"], 115850);
+    db.remove().await;
 }
 
-#[tokio::test]
-async fn api_refuses_bad_questions_clearly() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app(&dir).await;
+test_each_backend!(api_refuses_bad_questions_clearly, super::api_refuses_bad_questions_clearly);
+async fn api_refuses_bad_questions_clearly(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app(&db).await;
     let cases = [
         ("/api/las/Atlantis/profile", StatusCode::NOT_FOUND, "no local authority matches 'Atlantis'"),
         ("/api/las/Surrey/profile?at=31/02/2020", StatusCode::BAD_REQUEST, "not a date"),
@@ -113,12 +114,13 @@ async fn api_refuses_bad_questions_clearly() {
         assert_eq!(status, expected, "{uri}");
         assert!(body["error"].as_str().unwrap().contains(words), "{uri}: {body}");
     }
+    db.remove().await;
 }
 
-#[tokio::test]
-async fn pages_render_and_escape_user_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app(&dir).await;
+test_each_backend!(pages_render_and_escape_user_text, super::pages_render_and_escape_user_text);
+async fn pages_render_and_escape_user_text(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app(&db).await;
     for uri in [
         "/",
         "/la/Hampshire",
@@ -140,4 +142,5 @@ async fn pages_render_and_escape_user_text() {
     let (status, missing) = get(&app, "/school/42").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(missing.contains("no school with URN 42"));
+    db.remove().await;
 }
