@@ -75,6 +75,45 @@ async fn a_bad_file_among_good_ones_writes_nothing(backend: TestBackend) {
     s.remove().await;
 }
 
+/// Ofsted management information with the 2021 headers it reads (grades as numbers).
+const MI: &str = "\"URN\",\"School name\",\"Local authority\",\"Ofsted phase\",\"Type of education\",\"Inspection start date\",\"Overall effectiveness\",\"Category of concern\"\r\n\
+103980,\"Rounds Green Primary School\",\"Sandwell\",\"Primary\",\"Community school\",09/11/2016,4,\"SM\"\r\n\
+139305,\"Rough Hay Primary School\",\"Walsall\",\"Primary\",\"Academy sponsor led\",08/11/2016,2,\"\"\r\n";
+
+/// Each malformation: the file's bytes and what the error must say.
+fn malformations() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    let gias = std::fs::read_to_string(gias_2022()).unwrap();
+    let header = gias.lines().next().unwrap().to_string();
+    vec![
+        ("bad-date.csv", gias.replacen("\"17-03-2022\"", "\"17/13/2022\"", 1).into_bytes(), "bad-date.csv: row 2, column 'LastChangedDate': '17/13/2022' is not a date"),
+        ("bad-urn.csv", gias.replacen("115851,", "1158X1,", 1).into_bytes(), "bad-urn.csv: row 3, column 'URN': '1158X1' is not a whole number"),
+        ("no-la.csv", gias.replacen("\"LA (name)\"", "\"Authority\"", 1).into_bytes(), "no-la.csv: column 'LA (name)' is missing"),
+        ("bad-rating.csv", gias.replacen("\"Good\"", "\"Excellent\"", 1).into_bytes(), "column 'OfstedRating (name)': 'Excellent' is not a judgement"),
+        ("bad-grade.csv", MI.replacen(",2,", ",7,", 1).into_bytes(), "bad-grade.csv: row 3, column 'Overall effectiveness': '7' is not a judgement"),
+        ("bad-category.csv", MI.replacen("\"SM\"", "\"XX\"", 1).into_bytes(), "bad-category.csv: row 2, column 'Category of concern': 'XX' is not a category of concern"),
+        ("header-only.csv", format!("{header}\r\n").into_bytes(), "header-only.csv: has no data rows"),
+        ("junk.csv", (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect(), "junk.csv: "),
+        ("empty.csv", Vec::new(), "empty.csv: "),
+    ]
+}
+
+test_each_backend!(every_malformation_is_named_and_nothing_is_written, super::every_malformation_is_named_and_nothing_is_written);
+async fn every_malformation_is_named_and_nothing_is_written(backend: TestBackend) {
+    let s = Sandbox::new(backend).await;
+    let good = s.write("good-mi.csv", MI);
+    for (name, bytes, expected) in malformations() {
+        let path = s.dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = s.run(&["import", &gias_2022(), &good, &path.display().to_string()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name} was accepted");
+        assert!(err.contains(expected), "{name}: expected '{expected}' in: {err}");
+        let totals = s.db.store().await.totals().await.unwrap();
+        assert_eq!((totals.schools, totals.inspections, totals.files), (0, 0, 0), "{name} left data behind");
+    }
+    s.remove().await;
+}
+
 test_each_backend!(importing_is_idempotent_and_newer_extracts_win, super::importing_is_idempotent_and_newer_extracts_win);
 async fn importing_is_idempotent_and_newer_extracts_win(backend: TestBackend) {
     let s = Sandbox::new(backend).await;
