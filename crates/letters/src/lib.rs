@@ -1,0 +1,1 @@
+//! Reads Ofsted inspection letters and reports (Markdown, text, PDF) into structured records.

@@ -1,0 +1,256 @@
+//! Full-text search over letters and reports: one tantivy index that serves either database.
+//!
+//! The database is the record; the index is derived from it and can always be rebuilt
+//! (`replace_all`). Documents are keyed by the letter's id, so indexing one again replaces it.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index folder {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("search index: {0}")]
+    Open(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+/// What is indexed of one letter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedLetter {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub date: Option<String>,
+    /// The school or LA the letter is about, as linked.
+    pub about: Option<String>,
+    pub body: String,
+}
+
+/// One ranked result with a highlighted extract (HTML: text escaped, matches in `<b>`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub date: Option<String>,
+    pub about: Option<String>,
+    pub score: f32,
+    pub snippet_html: String,
+}
+
+struct Fields {
+    id: Field,
+    title: Field,
+    kind: Field,
+    date: Field,
+    about: Field,
+    body: Field,
+}
+
+/// English words reduced to their stems ("inspected" finds "inspection"), lower-cased.
+const ANALYZER: &str = "english_stem";
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        title: builder.add_text_field("title", text.clone()),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        date: builder.add_text_field("date", STRING | STORED),
+        about: builder.add_text_field("about", text.clone()),
+        body: builder.add_text_field("body", text),
+    };
+    (builder.build(), fields)
+}
+
+/// The letters' full-text index.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+/// Memory for the writer's buffer: enough for thousands of letters a commit.
+const WRITER_MEMORY: usize = 50_000_000;
+
+impl SearchIndex {
+    /// Opens the index in `folder`, creating it (and the folder) if needed.
+    pub fn open(folder: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(folder)
+            .map_err(|source| SearchError::Folder { path: folder.display().to_string(), source })?;
+        let (schema, fields) = schema();
+        let directory = tantivy::directory::MmapDirectory::open(folder)?;
+        let index = Index::open_or_create(directory, schema)?;
+        SearchIndex::with(index, fields)
+    }
+
+    /// An index that lives only in memory (for tests and one-off parses).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        SearchIndex::with(Index::create_in_ram(schema), fields)
+    }
+
+    fn with(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
+        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        index.tokenizers().register(ANALYZER, analyzer);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = Mutex::new(index.writer(WRITER_MEMORY)?);
+        Ok(SearchIndex { index, reader, writer, fields })
+    }
+
+    /// Adds or replaces letters, and makes them searchable.
+    pub fn upsert(&self, letters: &[IndexedLetter]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for letter in letters {
+            writer.delete_term(Term::from_field_text(self.fields.id, &letter.id));
+            writer.add_document(self.document(letter))?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Replaces the whole index with `letters` (a rebuild from the database).
+    pub fn replace_all(&self, letters: &[IndexedLetter]) -> Result<(), SearchError> {
+        {
+            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            writer.delete_all_documents()?;
+            writer.commit()?;
+        }
+        self.upsert(letters)
+    }
+
+    fn document(&self, l: &IndexedLetter) -> TantivyDocument {
+        let f = &self.fields;
+        doc!(
+            f.id => l.id.clone(),
+            f.title => l.title.clone(),
+            f.kind => l.kind.clone(),
+            f.date => l.date.clone().unwrap_or_default(),
+            f.about => l.about.clone().unwrap_or_default(),
+            f.body => l.body.clone(),
+        )
+    }
+
+    /// How many letters are searchable.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Letters matching `query` (words, "phrases", AND/OR/-word; a malformed query is read
+    /// leniently rather than refused), best first.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
+        let f = &self.fields;
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.about, f.body]);
+        parser.set_field_boost(f.title, 2.0);
+        parser.set_field_boost(f.about, 2.0);
+        let (parsed, _errors) = parser.parse_query_lenient(query);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&parsed, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let mut snippets = SnippetGenerator::create(&searcher, &parsed, f.body)?;
+        snippets.set_max_num_chars(240);
+        top.into_iter()
+            .map(|(score, address)| {
+                let found: TantivyDocument = searcher.doc(address)?;
+                let text = |field: Field| found.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                let optional = |field: Field| Some(text(field)).filter(|t| !t.is_empty());
+                Ok(SearchHit {
+                    id: text(f.id),
+                    title: text(f.title),
+                    kind: text(f.kind),
+                    date: optional(f.date),
+                    about: optional(f.about),
+                    score,
+                    snippet_html: snippets.snippet_from_doc(&found).to_html(),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(id: &str, title: &str, body: &str) -> IndexedLetter {
+        IndexedLetter {
+            id: id.into(),
+            title: title.into(),
+            kind: "school_monitoring".into(),
+            date: Some("2018-02-07".into()),
+            about: Some("Calderstones School".into()),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn finds_ranks_and_highlights() {
+        let index = SearchIndex::in_memory().unwrap();
+        index
+            .upsert(&[
+                letter("a", "Monitoring visit", "Leaders must improve mathematics. Mathematics results fell."),
+                letter("b", "Focused inspections", "The local authority brokered support in mathematics."),
+                letter("c", "Other", "Nothing relevant here."),
+            ])
+            .unwrap();
+        let hits = index.search("mathematics", 10).unwrap();
+        assert_eq!(hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+        assert!(hits[0].snippet_html.contains("<b>"), "{}", hits[0].snippet_html);
+        // Stemming: "inspected" finds "inspections".
+        assert_eq!(index.search("inspected", 10).unwrap()[0].id, "b");
+    }
+
+    #[test]
+    fn indexing_again_replaces_and_snippets_are_escaped() {
+        let index = SearchIndex::in_memory().unwrap();
+        index.upsert(&[letter("a", "t", "governance <script>alert(1)</script> governance")]).unwrap();
+        index.upsert(&[letter("a", "t", "governance <script>alert(1)</script> review")]).unwrap();
+        assert_eq!(index.len(), 1);
+        let hit = &index.search("governance", 5).unwrap()[0];
+        assert!(!hit.snippet_html.contains("<script>"), "{}", hit.snippet_html);
+        assert!(hit.snippet_html.contains("&lt;script&gt;"), "{}", hit.snippet_html);
+        // A malformed query is read leniently, not refused.
+        assert!(index.search("governance AND (", 5).is_ok());
+    }
+
+    #[test]
+    fn the_index_persists_in_its_folder_and_can_be_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let index = SearchIndex::open(dir.path()).unwrap();
+            index.upsert(&[letter("a", "t", "warning notice")]).unwrap();
+        }
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.search("warning", 5).unwrap().len(), 1);
+        index.replace_all(&[letter("b", "t", "core group")]).unwrap();
+        assert!(index.search("warning", 5).unwrap().is_empty());
+        assert_eq!(index.len(), 1);
+    }
+}
