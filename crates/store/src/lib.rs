@@ -2,6 +2,7 @@
 //! embedded default) or PostgreSQL, chosen by URL at run time.
 
 mod import;
+mod letters;
 mod migrate;
 mod queries;
 #[cfg(feature = "testing")]
@@ -12,6 +13,7 @@ use sqlx::any::AnyPoolOptions;
 use thiserror::Error;
 
 pub use import::{ImportOutcome, ImportedFile};
+pub use letters::{LetterAction, LetterOutcome, NewLetter, SchoolLink, StoredLetter, letter_id, normalise_postcode};
 pub use queries::{LaSchool, SchoolHistory, SchoolHit, Totals};
 
 /// The database an application instance works on.

@@ -2,7 +2,10 @@
 
 use sqlx::{AnyPool, Row};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "register", include_str!("../migrations/0001_register.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "register", include_str!("../migrations/0001_register.sql")),
+    (2, "letters", include_str!("../migrations/0002_letters.sql")),
+];
 
 pub async fn run(pool: &AnyPool) -> Result<(), sqlx::Error> {
     sqlx::raw_sql(
