@@ -29,15 +29,35 @@ pub const INSPECTIONS_FILE: &str =
 /// generated files, so their later dates win.
 const REAL_EXTRACTS: [&str; 2] =
     ["hampshire-surrey-2017-2022/2021_936_gias.csv", "hampshire-surrey-2017-2022/20220420_gias.csv"];
+/// Real DfE performance-table files, imported as they are after the register: pupil outcomes by
+/// group (KS2, KS4), attendance and pupil characteristics, oldest year first.
+pub const REAL_PERFORMANCE: [&str; 15] = [
+    "hampshire-surrey-2017-2022/2016-2017_850_ks2final.csv",
+    "hampshire-surrey-2017-2022/2016-2017_936_ks2final.csv",
+    "hampshire-surrey-2017-2022/2016-2017_850_ks4final.csv",
+    "hampshire-surrey-2017-2022/2016-2017_936_ks4final.csv",
+    "hampshire-surrey-2017-2022/2017-2018_850_ks2final.csv",
+    "hampshire-surrey-2017-2022/2017-2018_936_ks2final.csv",
+    "hampshire-surrey-2017-2022/2017-2018_850_ks4final.csv",
+    "hampshire-surrey-2017-2022/2017-2018_936_ks4final.csv",
+    "hampshire-surrey-2017-2022/2018-2019_850_ks2final.csv",
+    "hampshire-surrey-2017-2022/2018-2019_936_ks2final.csv",
+    "hampshire-surrey-2017-2022/2018-2019_936_ks4final.csv",
+    "dfe-performance-tables-2018-19/england_census.csv",
+    "dfe-performance-tables-2018-19/england_abs.csv",
+    "dfe-performance-tables-2018-19/england_ks4provisional.csv",
+    "ees-ks4-school-info-2023-24-and-gias-links-2025/ks4_school_info_2024.csv",
+];
 
 /// Writes the national files into `out_dir` (created if needed) and returns every file the app
 /// should import, in import order: the generated register, the generated inspections file,
-/// then the two real GIAS extracts (as their paths under `shared_data`, not copied).
+/// then the two real GIAS extracts and the real performance-table files (as their paths under
+/// `shared_data`, not copied).
 ///
 /// The output depends only on the inputs: rows are in URN order, so every run writes the same
 /// bytes.
 pub fn assemble(shared_data: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
-    let real: Vec<PathBuf> = REAL_EXTRACTS.iter().map(|p| shared_data.join(p)).collect();
+    let real: Vec<PathBuf> = REAL_EXTRACTS.iter().chain(&REAL_PERFORMANCE).map(|p| shared_data.join(p)).collect();
     if let Some(absent) = real.iter().find(|p| !p.is_file()) {
         return Err(BundleError::Missing { path: absent.clone() });
     }

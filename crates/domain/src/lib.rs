@@ -2,6 +2,8 @@
 
 pub mod analysis;
 pub mod judgement;
+pub mod outcome_report;
+pub mod outcomes;
 pub mod parse;
 pub mod school;
 
@@ -10,5 +12,6 @@ pub use analysis::{
     PhaseShare, ProfileSchool, RankedLa, Share, TimelineEntry, timeline,
 };
 pub use judgement::{CategoryOfConcern, Judgement};
+pub use outcomes::{AcademicYear, Measure, MeasureValue, PupilGroup, Subject, SuppressionCode, Value};
 pub use parse::{ParseError, parse_date, parse_judgement_and_category};
 pub use school::{Governance, Inspection, Phase, School, Status, Urn};

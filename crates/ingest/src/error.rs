@@ -11,7 +11,7 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}: not a recognised file (expected a GIAS establishment extract or Ofsted inspection data; the header starts: {headers})")]
+    #[error("{file}: not a recognised file (expected a GIAS establishment extract, Ofsted inspection data or a DfE performance-table file; the header starts: {headers})")]
     UnknownFormat { file: String, headers: String },
     #[error("{file}: has no data rows")]
     NoRows { file: String },

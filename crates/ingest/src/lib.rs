@@ -1,5 +1,6 @@
-//! Readers for the published files (GIAS establishment extracts, Ofsted management information)
-//! that turn them into domain records, or a clear error naming file, row and column.
+//! Readers for the published files (GIAS establishment extracts, Ofsted management information,
+//! DfE performance tables) that turn them into domain records, or a clear error naming file,
+//! row and column.
 //!
 //! Reading is all-or-nothing: a file is decoded and every row checked before anything is
 //! returned, so a caller never writes half a file.
@@ -8,12 +9,13 @@ mod columns;
 mod error;
 mod gias;
 mod ofsted;
+mod performance;
 mod source;
 
 use std::path::Path;
 
 use chrono::NaiveDate;
-use schoolsight_domain::{Inspection, School};
+use schoolsight_domain::{Inspection, MeasureValue, School};
 use serde::Serialize;
 
 pub use error::IngestError;
@@ -28,6 +30,9 @@ pub enum FileKind {
     /// Ofsted management information: one row per school ("latest inspections") or per
     /// inspection ("all inspections", "inspections and outcomes").
     OfstedInspections,
+    /// DfE performance tables and their companions: KS2 and KS4 results, school absence, the
+    /// school census, and Explore Education Statistics' KS4 school information.
+    PerformanceTables,
 }
 
 impl FileKind {
@@ -35,6 +40,7 @@ impl FileKind {
         match self {
             FileKind::GiasEstablishments => "gias_establishments",
             FileKind::OfstedInspections => "ofsted_inspections",
+            FileKind::PerformanceTables => "performance_tables",
         }
     }
 }
@@ -48,6 +54,8 @@ pub struct Extract {
     /// entry for the URN, so the register stays the authority on names, types and phases.
     pub mentioned_schools: Vec<School>,
     pub inspections: Vec<Inspection>,
+    /// Published outcome, attendance and context figures, suppressed ones as their codes.
+    pub measures: Vec<MeasureValue>,
     /// The newest date the content vouches for (GIAS `LastChangedDate`), for files whose name
     /// gives none.
     pub content_date: Option<NaiveDate>,
@@ -91,6 +99,9 @@ pub fn parse_source(source: &SourceText, progress: Progress<'_>) -> Result<Parse
     } else if ofsted::recognises(&cols) {
         let (e, r) = ofsted::parse(&cols, &mut reader, source, progress)?;
         (FileKind::OfstedInspections, e, r)
+    } else if let Some(layout) = performance::recognise(&cols) {
+        let (e, r) = performance::parse(layout, &cols, &mut reader, source, progress)?;
+        (FileKind::PerformanceTables, e, r)
     } else {
         return Err(IngestError::UnknownFormat {
             file: source.name.clone(),

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use schoolsight_domain::{Urn, parse_date};
 use schoolsight_ingest::ParsedFile;
-use schoolsight_store::{DEFAULT_URL, ImportOutcome, Store};
+use schoolsight_store::{DEFAULT_URL, ImportOutcome, ImportedFile, Store};
 
 #[derive(Parser)]
 #[command(name = "schoolsight", version, about = "School-improvement intelligence for local authorities, trusts and inspectors")]
@@ -200,21 +200,26 @@ async fn import(store: &Store, files: &[PathBuf]) -> Result<()> {
             .with_context(|| format!("importing {}", file.name))?;
         progress.finish_and_clear();
         match outcome {
-            ImportOutcome::Imported(f) => println!(
-                "imported {} ({}): {} rows; {} register entries written, {} schools added from inspections, {} inspections written",
-                short(&f.name),
-                f.kind.key(),
-                f.rows,
-                f.schools_written,
-                f.schools_added_from_inspections,
-                f.inspections_written
-            ),
+            ImportOutcome::Imported(f) => println!("imported {} ({}): {}", short(&f.name), f.kind.key(), written(&f)),
             ImportOutcome::AlreadyImported { name, imported_at } => {
                 println!("skipped {}: the same file was imported at {imported_at}", short(&name))
             }
         }
     }
     Ok(())
+}
+
+/// What an import wrote, naming only what it did write.
+fn written(f: &ImportedFile) -> String {
+    let counts = [
+        (f.schools_written, "register entries"),
+        (f.schools_added_from_inspections, "schools added from inspections"),
+        (f.inspections_written, "inspections"),
+        (f.measures_written, "outcome figures"),
+    ];
+    let parts: Vec<String> = counts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect();
+    let parts = if parts.is_empty() { "nothing new".to_string() } else { parts.join(", ") };
+    format!("{} rows; {parts} written", f.rows)
 }
 
 fn short(name: &str) -> String {

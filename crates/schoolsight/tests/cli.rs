@@ -119,7 +119,7 @@ async fn importing_is_idempotent_and_newer_extracts_win(backend: TestBackend) {
     let s = Sandbox::new(backend).await;
     let first = s.ok(&["import", &gias_2022()]);
     assert!(first.contains("imported 20220420_gias.csv"), "{first}");
-    assert!(first.contains("1096 register entries written"), "{first}");
+    assert!(first.contains("1096 rows; 1096 register entries, 762 inspections written"), "{first}");
     let again = s.ok(&["import", &gias_2022()]);
     assert!(again.contains("skipped 20220420_gias.csv"), "{again}");
 

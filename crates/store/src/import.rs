@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use schoolsight_domain::outcomes::{MeasureValue, Subject, Value as MeasureFigure};
 use schoolsight_domain::{Inspection, School};
 use schoolsight_ingest::{FileKind, ParsedFile};
 use serde::Serialize;
@@ -29,6 +30,8 @@ pub struct ImportedFile {
     /// Schools an inspection file introduced that the register did not have.
     pub schools_added_from_inspections: u64,
     pub inspections_written: u64,
+    /// Outcome and attendance figures written (performance-table files).
+    pub measures_written: u64,
 }
 
 /// A value bound into a batched statement.
@@ -150,7 +153,7 @@ fn school_values(s: &School, from_register: bool, file: &ParsedFile) -> Vec<Valu
 fn inspection_values(i: &Inspection, file: &ParsedFile) -> Vec<Value> {
     let rank = match file.kind {
         FileKind::OfstedInspections => 2,
-        FileKind::GiasEstablishments => 1,
+        FileKind::GiasEstablishments | FileKind::PerformanceTables => 1,
     };
     vec![
         Value::Int(Some(i.urn.0)),
@@ -163,6 +166,33 @@ fn inspection_values(i: &Inspection, file: &ParsedFile) -> Vec<Value> {
         Value::Text(i.category.map(|c| c.key().to_string())),
         Value::Int(i.urn_at_time.map(|u| u.0)),
         Value::Int(Some(rank)),
+        Value::Text(Some(file.sha256.clone())),
+    ]
+}
+
+const MEASURE_INSERT: &str =
+    "INSERT INTO measures (subject, urn, year, measure, pupil_group, value, suppressed, source_sha256)";
+
+/// A later import of the same figure replaces it (DfE revises provisional figures as final).
+const MEASURE_UPSERT: &str = "ON CONFLICT (subject, year, measure, pupil_group) DO UPDATE SET \
+     value = excluded.value, suppressed = excluded.suppressed, source_sha256 = excluded.source_sha256";
+
+fn measure_values(m: &MeasureValue, file: &ParsedFile) -> Vec<Value> {
+    let (value, suppressed) = match m.value {
+        MeasureFigure::Number(n) => (Some(n), None),
+        MeasureFigure::Suppressed(code) => (None, Some(code.code().to_string())),
+    };
+    vec![
+        Value::Text(Some(m.subject.key())),
+        Value::Int(match &m.subject {
+            Subject::School(urn) => Some(urn.0),
+            _ => None,
+        }),
+        Value::Int(Some(i64::from(m.year.0))),
+        Value::Text(Some(m.measure.key().to_string())),
+        Value::Text(Some(m.group.key().to_string())),
+        Value::Real(value),
+        Value::Text(suppressed),
         Value::Text(Some(file.sha256.clone())),
     ]
 }
@@ -211,7 +241,7 @@ impl Store {
         .await?;
 
         let e = &file.extract;
-        let total = (e.schools.len() + e.mentioned_schools.len() + e.inspections.len()) as u64;
+        let total = (e.schools.len() + e.mentioned_schools.len() + e.inspections.len() + e.measures.len()) as u64;
         let mut done = 0u64;
         let mut tick = |n: usize| {
             done += n as u64;
@@ -231,8 +261,14 @@ impl Store {
             .collect();
         let inspections_written =
             insert_batched(&mut tx, self.backend, INSPECTION_INSERT, INSPECTION_UPSERT, inspections, &mut tick).await?;
+        let measures = last_per_key(&e.measures, |m| (m.subject.key(), m.year, m.measure, m.group))
+            .into_iter()
+            .map(|m| measure_values(m, file))
+            .collect();
+        let measures_written = insert_batched(&mut tx, self.backend, MEASURE_INSERT, MEASURE_UPSERT, measures, &mut tick).await?;
         tx.commit().await?;
         Ok(ImportOutcome::Imported(ImportedFile {
+            measures_written,
             name: file.name.clone(),
             kind: file.kind,
             rows: file.rows,

@@ -4,6 +4,7 @@
 mod import;
 mod letters;
 mod migrate;
+mod outcomes;
 mod queries;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -14,6 +15,7 @@ use thiserror::Error;
 
 pub use import::{ImportOutcome, ImportedFile};
 pub use letters::{LetterAction, LetterOutcome, NewLetter, SchoolLink, StoredLetter, letter_id, normalise_postcode};
+pub use outcomes::{LaOutcomes, LaRank, SchoolOutcomes, SimilarSchools};
 pub use queries::{LaSchool, SchoolHistory, SchoolHit, Totals};
 
 /// The database an application instance works on.

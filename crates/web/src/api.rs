@@ -4,12 +4,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use schoolsight_domain::Urn;
 use schoolsight_domain::analysis::PhaseGroup;
 use schoolsight_store::Store;
 use serde::{Deserialize, Serialize};
 
-use crate::{AppError, AtQuery, PeriodQuery, day_or_today, json_error, period};
+use crate::{AppError, AtQuery, PeriodQuery, day_or_today, json_error, parse_urn, period};
 
 pub fn routes() -> Router<Store> {
     Router::new()
@@ -19,6 +18,8 @@ pub fn routes() -> Router<Store> {
         .route("/las/{name}/outcomes", get(outcomes))
         .route("/schools", get(find))
         .route("/schools/{urn}", get(school))
+        .route("/schools/{urn}/outcomes", get(school_outcomes))
+        .route("/las/{name}/pupil-outcomes", get(la_outcomes))
 }
 
 fn reply<T: Serialize>(result: Result<T, AppError>) -> Response {
@@ -71,11 +72,23 @@ async fn find(State(store): State<Store>, Query(q): Query<FindQuery>) -> Respons
 
 async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response {
     reply(async {
-        let urn: i64 = urn.parse().map_err(|_| AppError::BadRequest(format!("'{urn}' is not a URN")))?;
+        let urn = parse_urn(&urn)?;
         store
-            .school(Urn(urn))
+            .school(urn)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))
     }
     .await)
+}
+
+async fn school_outcomes(State(store): State<Store>, Path(urn): Path<String>) -> Response {
+    reply(async {
+        let urn = parse_urn(&urn)?;
+        store.school_outcomes(urn).await?.ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))
+    }
+    .await)
+}
+
+async fn la_outcomes(State(store): State<Store>, Path(name): Path<String>) -> Response {
+    reply(async { Ok(store.la_outcomes(&name).await?) }.await)
 }

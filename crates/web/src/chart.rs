@@ -118,6 +118,60 @@ pub fn judgement_timeline(title: &str, points: &[(NaiveDate, Judgement)]) -> Opt
     Some(svg)
 }
 
+/// One line of a line chart: its label, CSS class, and a value per x position (gaps allowed).
+pub struct LineSeries {
+    pub label: String,
+    pub class: &'static str,
+    pub values: Vec<Option<f64>>,
+}
+
+/// A small line chart over labelled x positions (years), with a legend; missing values break
+/// the line rather than dropping to zero.
+pub fn lines(title: &str, x_labels: &[String], series: &[LineSeries]) -> Option<String> {
+    let all: Vec<f64> = series.iter().flat_map(|s| s.values.iter().flatten().copied()).collect();
+    let (lo, hi) = (all.iter().copied().fold(f64::INFINITY, f64::min), all.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    if all.is_empty() || x_labels.is_empty() {
+        return None;
+    }
+    let pad = ((hi - lo) * 0.1).max(1.0);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let (x0, x1, y0, y1) = (60.0, 420.0, 20.0, 180.0);
+    let step = if x_labels.len() > 1 { (x1 - x0) / (x_labels.len() - 1) as f64 } else { 0.0 };
+    let x = |i: usize| x0 + step * i as f64;
+    let y = |v: f64| y1 - (v - lo) / (hi - lo) * (y1 - y0);
+    let mut svg = format!(
+        r#"<svg class="chart" role="img" viewBox="0 0 760 210" width="760" height="210" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+        escape(title)
+    );
+    for v in [lo + pad, (lo + hi) / 2.0, hi - pad] {
+        let _ = write!(svg, r#"<line x1="{x0}" x2="{x1}" y1="{yy:.1}" y2="{yy:.1}" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="label">{v:.1}</text>"#, x0 - 6.0, y(v) + 4.0, yy = y(v));
+    }
+    for (i, label) in x_labels.iter().enumerate() {
+        let _ = write!(svg, r#"<text x="{:.1}" y="200" text-anchor="middle" class="label">{}</text>"#, x(i), escape(label));
+    }
+    for (n, s) in series.iter().enumerate() {
+        let runs = s.values.iter().enumerate().fold(vec![Vec::new()], |mut runs: Vec<Vec<String>>, (i, v)| {
+            match v {
+                Some(v) => runs.last_mut().expect("one run").push(format!("{:.1},{:.1}", x(i), y(*v))),
+                None => runs.push(Vec::new()),
+            }
+            runs
+        });
+        for run in runs.iter().filter(|r| !r.is_empty()) {
+            let _ = write!(svg, r#"<polyline points="{}" class="series {}"/>"#, run.join(" "), s.class);
+        }
+        for (i, v) in s.values.iter().enumerate() {
+            if let Some(v) = v {
+                let _ = write!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" class="dot {}"><title>{}: {v:.1}</title></circle>"#, x(i), y(*v), s.class, escape(&format!("{} {}", s.label, x_labels[i])));
+            }
+        }
+        let ly = 30.0 + 18.0 * n as f64;
+        let _ = write!(svg, r#"<rect x="440" y="{:.1}" width="14" height="4" class="key {}"/><text x="460" y="{:.1}" class="label">{}</text>"#, ly - 4.0, s.class, ly, escape(&s.label));
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +186,20 @@ mod tests {
         assert!(svg.contains("A &amp; &lt;b&gt;"));
         assert!(!svg.contains("<script>"));
         assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn lines_break_at_missing_years_and_escape_labels() {
+        let years = vec!["2016/17".to_string(), "2017/18".to_string(), "2018/19".to_string()];
+        let svg = lines(
+            "t",
+            &years,
+            &[LineSeries { label: "<b>".into(), class: "s1", values: vec![Some(60.0), None, Some(70.0)] }],
+        )
+        .unwrap();
+        assert_eq!(svg.matches("<polyline").count(), 2, "a missing year breaks the line");
+        assert!(svg.contains("&lt;b&gt;"));
+        assert!(lines("t", &years, &[]).is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod api;
 mod chart;
+mod outcome_pages;
 mod pages;
 
 use std::net::SocketAddr;
@@ -21,6 +22,8 @@ pub fn router(store: Store) -> Router {
         .route("/la/{name}", get(pages::la))
         .route("/la/{name}/outcomes", get(pages::outcomes))
         .route("/school/{urn}", get(pages::school))
+        .route("/school/{urn}/outcomes", get(outcome_pages::school))
+        .route("/la/{name}/pupil-outcomes", get(outcome_pages::la))
         .route("/search", get(pages::search))
         .route("/static/app.css", get(stylesheet))
         .nest("/api", api::routes())
@@ -105,6 +108,11 @@ fn required_day(text: &str, what: &str) -> Result<NaiveDate, AppError> {
     schoolsight_domain::parse_date(text)
         .map_err(|e| AppError::BadRequest(format!("{what}: {e}")))?
         .ok_or_else(|| AppError::BadRequest(format!("{what} is required")))
+}
+
+/// A URN from a path segment.
+fn parse_urn(text: &str) -> Result<schoolsight_domain::Urn, AppError> {
+    text.parse().map(schoolsight_domain::Urn).map_err(|_| AppError::BadRequest(format!("'{text}' is not a URN")))
 }
 
 /// The period of an outcomes question: both ends required, in order.

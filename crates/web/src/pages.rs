@@ -10,9 +10,9 @@ use schoolsight_store::{LaSchool, SchoolHistory, SchoolHit, Store};
 use serde::Deserialize;
 
 use crate::chart::{self, Bar};
-use crate::{AppError, AtQuery, PeriodQuery, day_or_today, html_error, period};
+use crate::{AppError, AtQuery, PeriodQuery, day_or_today, html_error, parse_urn, period};
 
-fn render<T: Template>(page: Result<T, AppError>) -> Response {
+pub(crate) fn render<T: Template>(page: Result<T, AppError>) -> Response {
     match page.and_then(|p| Ok(p.render()?)) {
         Ok(body) => Html(body).into_response(),
         Err(e) => html_error(e),
@@ -320,9 +320,9 @@ pub struct SchoolPage {
 
 pub async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response {
     render(async {
-        let urn: i64 = urn.parse().map_err(|_| AppError::BadRequest(format!("'{urn}' is not a URN")))?;
+        let urn = parse_urn(&urn)?;
         let history = store
-            .school(Urn(urn))
+            .school(urn)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))?;
         let points: Vec<(NaiveDate, Judgement)> = history

@@ -144,3 +144,31 @@ async fn pages_render_and_escape_user_text(backend: TestBackend) {
     assert!(missing.contains("no school with URN 42"));
     db.remove().await;
 }
+
+test_each_backend!(outcome_pages_show_groups_gaps_and_suppression, super::outcome_pages_show_groups_gaps_and_suppression);
+async fn outcome_pages_show_groups_gaps_and_suppression(backend: TestBackend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app(&db).await;
+    let store = db.store().await;
+    for year in ["2017-2018", "2018-2019"] {
+        let file = format!("hampshire-surrey-2017-2022/{year}_850_ks2final.csv");
+        let parsed = parse_file(&shared(&file), &mut |_, _| {}).unwrap();
+        store.import(&parsed, &mut |_, _| {}).await.unwrap();
+    }
+    let (status, page) = get(&app, "/school/115856/outcomes").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("KS2 % meeting the expected standard in reading, writing and maths"));
+    assert!(page.contains(r#"<abbr class="suppressed""#), "SUPP is shown as a code with its meaning");
+    assert!(page.contains("gap: disadvantaged − other"));
+    assert!(page.contains("Hampshire, all pupils"));
+    let (status, body) = json(&app, "/api/schools/115851/outcomes").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["measures"][0]["measure"], "ks2_rwm_expected");
+    assert_eq!(body["measures"][0]["gap"][1]["number"], -3.0);
+    let (status, la) = get(&app, "/la/Hampshire/pupil-outcomes").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(la.contains("Rank among LAs"));
+    let (status, _) = json(&app, "/api/schools/1/outcomes").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    db.remove().await;
+}

@@ -1,0 +1,248 @@
+//! Reading published outcomes back: a school's or an LA's figures with their comparators, the
+//! peers that set the norm of year-to-year change, and the profiles similar schools are
+//! matched on.
+
+use std::collections::HashMap;
+
+use schoolsight_domain::outcome_report::{Comparators, MeasureReport, measure_report, measures_present, norms};
+use schoolsight_domain::outcomes::{
+    AcademicYear, Comparison, Measure, MeasureValue, PupilGroup, SchoolProfile, Subject, SuppressionCode, Value,
+    similar_schools,
+};
+use schoolsight_domain::{Phase, Urn};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Store, StoreError};
+
+/// A school's outcomes: every measure it has figures for, and the schools most like it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolOutcomes {
+    pub urn: Urn,
+    pub name: String,
+    pub la_name: String,
+    pub phase: Phase,
+    pub measures: Vec<MeasureReport>,
+    pub similar: Option<SimilarSchools>,
+}
+
+/// The schools most like one, on the headline measure of a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimilarSchools {
+    pub year: AcademicYear,
+    pub comparison: Comparison,
+    /// Names of the target and the similar schools, by URN.
+    pub names: HashMap<i64, String>,
+}
+
+/// An LA's outcomes against England, and its rank among LAs on each measure's latest year.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaOutcomes {
+    pub la_name: String,
+    pub la_code: Option<String>,
+    pub measures: Vec<MeasureReport>,
+    pub ranks: Vec<LaRank>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaRank {
+    pub measure: Measure,
+    pub year: AcademicYear,
+    pub value: f64,
+    /// 1 = best (by the measure's direction).
+    pub rank: usize,
+    pub out_of: usize,
+}
+
+fn value_from(row: &AnyRow) -> Result<Option<MeasureValue>, StoreError> {
+    let subject: String = row.try_get("subject")?;
+    let measure: String = row.try_get("measure")?;
+    let group: String = row.try_get("pupil_group")?;
+    let value: Option<f64> = row.try_get("value")?;
+    let suppressed: Option<String> = row.try_get("suppressed")?;
+    let value = match (value, suppressed) {
+        (Some(n), _) => Value::Number(n),
+        (None, Some(code)) => Value::Suppressed(SuppressionCode::from_code(&code).ok_or(StoreError::Corrupt(code))?),
+        (None, None) => return Err(StoreError::Corrupt(format!("{subject} {measure}: neither value nor code"))),
+    };
+    Ok(Some(MeasureValue {
+        subject: Subject::from_key(&subject).ok_or_else(|| StoreError::Corrupt(subject.clone()))?,
+        year: AcademicYear(row.try_get::<i64, _>("year")? as i32),
+        measure: Measure::from_key(&measure).ok_or(StoreError::Corrupt(measure))?,
+        group: PupilGroup::from_key(&group).ok_or(StoreError::Corrupt(group))?,
+        value,
+    }))
+}
+
+const VALUE_COLUMNS: &str = "m.subject, m.year, m.measure, m.pupil_group, m.value, m.suppressed";
+
+/// The groups norms and gaps are computed from.
+const NORM_GROUPS: [PupilGroup; 3] = [PupilGroup::All, PupilGroup::Disadvantaged, PupilGroup::NotDisadvantaged];
+
+fn england_for(phase: Phase) -> [Subject; 2] {
+    [Subject::England, Subject::EnglandPhase(phase.reporting_group())]
+}
+
+impl Store {
+    async fn values_where(&self, sql_tail: &str, binds: &[String]) -> Result<Vec<MeasureValue>, StoreError> {
+        let sql = format!("SELECT {VALUE_COLUMNS} FROM measures m {sql_tail}");
+        let mut query = sqlx::query(&sql);
+        for b in binds {
+            query = query.bind(b.clone());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(value_from).filter_map(Result::transpose).collect()
+    }
+
+    /// Every figure of the given subjects.
+    pub async fn measures_of(&self, subjects: &[Subject]) -> Result<Vec<MeasureValue>, StoreError> {
+        let mut all = Vec::new();
+        for s in subjects {
+            all.extend(self.values_where("WHERE m.subject = $1", &[s.key()]).await?);
+        }
+        Ok(all)
+    }
+
+    /// The all-pupil, disadvantaged and other figures of every school in an LA: the peers whose
+    /// year-to-year changes set what "normal variation" is there.
+    async fn la_school_peers(&self, la_name: &str) -> Result<Vec<MeasureValue>, StoreError> {
+        let groups: Vec<String> = NORM_GROUPS.iter().map(|g| g.key().to_string()).collect();
+        self.values_where(
+            "JOIN schools s ON m.urn = s.urn \
+             WHERE s.la_name = $1 AND m.pupil_group IN ($2, $3, $4)",
+            &[la_name.to_string(), groups[0].clone(), groups[1].clone(), groups[2].clone()],
+        )
+        .await
+    }
+
+    /// The DfE code of an LA: the one its register entries carry most often.
+    pub async fn la_code(&self, la_name: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT la_code, COUNT(*) AS n FROM schools WHERE la_name = $1 AND la_code IS NOT NULL \
+             GROUP BY la_code ORDER BY n DESC, la_code LIMIT 1",
+        )
+        .bind(la_name)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| r.try_get::<String, _>("la_code")).transpose().map_err(Into::into)
+    }
+
+    pub async fn school_outcomes(&self, urn: Urn) -> Result<Option<SchoolOutcomes>, StoreError> {
+        let Some(history) = self.school(urn).await? else { return Ok(None) };
+        let school = history.school;
+        let subject = Subject::School(urn);
+        let la = self.la_code(&school.la_name).await?.map(Subject::La);
+        let england = england_for(school.phase);
+        let mut subjects = vec![subject.clone()];
+        subjects.extend(la.clone());
+        subjects.extend(england.iter().cloned());
+        let values = self.measures_of(&subjects).await?;
+        let peers = self.la_school_peers(&school.la_name).await?;
+        let comparators = Comparators { la: la.as_ref(), england: &england };
+        let measures = measures_present(&subject, &values)
+            .into_iter()
+            .filter_map(|m| measure_report(&subject, m, &values, &comparators, &norms(m, &peers)))
+            .collect();
+        let similar = self.similar_to(urn, school.phase, &values).await?;
+        Ok(Some(SchoolOutcomes {
+            urn,
+            name: school.name,
+            la_name: school.la_name,
+            phase: school.phase,
+            measures,
+            similar,
+        }))
+    }
+
+    /// The ten schools most like `urn` nationally on its headline measure's latest year.
+    async fn similar_to(&self, urn: Urn, phase: Phase, own: &[MeasureValue]) -> Result<Option<SimilarSchools>, StoreError> {
+        let Some(year) = own.iter().filter(|v| v.subject == Subject::School(urn)).map(|v| v.year).max() else {
+            return Ok(None);
+        };
+        let Some(headline) = Measure::headline(phase, year) else { return Ok(None) };
+        let share = match phase.reporting_group() {
+            Phase::Primary => Measure::Ks2CohortShare,
+            _ => Measure::Ks4CohortShare,
+        };
+        let rows = sqlx::query(
+            "SELECT s.urn, s.name, s.phase, s.pupils, m.measure, m.pupil_group, m.value FROM schools s \
+             JOIN measures m ON m.urn = s.urn \
+             WHERE m.year = $1 AND m.value IS NOT NULL AND \
+               ((m.measure = $2 AND m.pupil_group = 'all') OR (m.measure = $3 AND m.pupil_group IN ('disadvantaged', 'high_prior_attainment')))",
+        )
+        .bind(i64::from(year.0))
+        .bind(headline.key())
+        .bind(share.key())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut profiles: HashMap<i64, (SchoolProfile, String)> = HashMap::new();
+        for row in &rows {
+            let urn: i64 = row.try_get("urn")?;
+            let phase_key: String = row.try_get("phase")?;
+            let entry = profiles.entry(urn).or_insert_with(|| {
+                let profile = SchoolProfile {
+                    urn: Urn(urn),
+                    phase: Phase::from_key(&phase_key).unwrap_or(Phase::Other),
+                    pupils: row.try_get::<Option<i64>, _>("pupils").ok().flatten().map(|p| p as f64),
+                    disadvantaged_percent: None,
+                    high_prior_percent: None,
+                    headline: None,
+                };
+                (profile, row.try_get("name").unwrap_or_default())
+            });
+            let value: f64 = row.try_get("value")?;
+            let group: String = row.try_get("pupil_group")?;
+            match group.as_str() {
+                "disadvantaged" => entry.0.disadvantaged_percent = Some(value),
+                "high_prior_attainment" => entry.0.high_prior_percent = Some(value),
+                _ => entry.0.headline = Some(value),
+            }
+        }
+        let Some((target, _)) = profiles.get(&urn.0).cloned() else { return Ok(None) };
+        let candidates: Vec<SchoolProfile> = profiles.values().map(|(p, _)| p.clone()).collect();
+        let comparison = similar_schools(&target, &candidates, 10, headline);
+        let mut names: HashMap<i64, String> = HashMap::new();
+        for u in comparison.similar.iter().map(|s| s.urn.0).chain([urn.0]) {
+            names.insert(u, profiles.get(&u).map(|p| p.1.clone()).unwrap_or_default());
+        }
+        Ok(Some(SimilarSchools { year, comparison, names }))
+    }
+
+    pub async fn la_outcomes(&self, la: &str) -> Result<LaOutcomes, StoreError> {
+        let la_name = self.resolve_la(la).await?;
+        let code = self.la_code(&la_name).await?;
+        let Some(code) = code else {
+            return Ok(LaOutcomes { la_name, la_code: None, measures: Vec::new(), ranks: Vec::new() });
+        };
+        let subject = Subject::La(code.clone());
+        let england = [Subject::England];
+        let values = self.measures_of(&[subject.clone(), Subject::England]).await?;
+        let every_la = self.values_where("WHERE m.subject LIKE 'la:%' AND m.pupil_group IN ($1, $2, $3)", &NORM_GROUPS.map(|g| g.key().to_string())).await?;
+        let comparators = Comparators { la: None, england: &england };
+        let present = measures_present(&subject, &values);
+        let measures = present
+            .iter()
+            .filter_map(|&m| measure_report(&subject, m, &values, &comparators, &norms(m, &every_la)))
+            .collect();
+        let ranks = present.iter().filter_map(|&m| la_rank(&subject, m, &every_la)).collect();
+        Ok(LaOutcomes { la_name, la_code: Some(code), measures, ranks })
+    }
+}
+
+/// Where an LA stands among all LAs on a measure's latest year with a figure for it.
+fn la_rank(subject: &Subject, measure: Measure, every_la: &[MeasureValue]) -> Option<LaRank> {
+    let higher_is_better = measure.higher_is_better()?;
+    let mine = every_la
+        .iter()
+        .filter(|v| &v.subject == subject && v.measure == measure && v.group == PupilGroup::All)
+        .filter_map(|v| v.value.number().map(|n| (v.year, n)))
+        .max_by_key(|(year, _)| *year)?;
+    let others: Vec<f64> = every_la
+        .iter()
+        .filter(|v| v.measure == measure && v.group == PupilGroup::All && v.year == mine.0)
+        .filter_map(|v| v.value.number())
+        .collect();
+    let ahead = others.iter().filter(|&&o| if higher_is_better { o > mine.1 } else { o < mine.1 }).count();
+    Some(LaRank { measure, year: mine.0, value: mine.1, rank: ahead + 1, out_of: others.len() })
+}
