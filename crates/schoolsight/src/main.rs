@@ -1,10 +1,12 @@
 //! The `schoolsight` command: import the published files, ask the letters' questions, serve
 //! the dashboard.
 
+mod letters;
 mod present;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -12,6 +14,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use schoolsight_domain::{Urn, parse_date};
 use schoolsight_ingest::ParsedFile;
+use schoolsight_search::SearchIndex;
 use schoolsight_store::{DEFAULT_URL, ImportOutcome, ImportedFile, Store};
 
 #[derive(Parser)]
@@ -20,6 +23,9 @@ struct Cli {
     /// Database URL: sqlite:… (default: schoolsight.db in the working folder) or postgres://…
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL, global = true)]
     database_url: String,
+    /// Folder of the letters' search index (derived from the database, rebuilt when missing).
+    #[arg(long, env = "SCHOOLSIGHT_INDEX", default_value = "schoolsight-index", global = true)]
+    index: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +84,63 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Inspection letters and reports: ingest, parse, show.
+    Letters {
+        #[command(subcommand)]
+        command: LettersCommand,
+    },
+    /// Full-text search over every stored letter, best first, with highlighted extracts.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The actions letters asked schools to take.
+    Actions {
+        #[command(subcommand)]
+        command: ActionsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LettersCommand {
+    /// Parse, link and store letters (Markdown, text, PDF files, or folders of them).
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Parse one file and print its record; nothing is stored.
+    Parse {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A stored letter, its link and its actions.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActionsCommand {
+    /// A school's actions, open ones first.
+    List {
+        urn: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an action done (its id is `<letter id>-<number>`).
+    Close {
+        id: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 fn day(text: &str) -> Result<NaiveDate, String> {
@@ -89,6 +152,12 @@ fn day(text: &str) -> Result<NaiveDate, String> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
+    // Parsing a letter touches no database: it must not create one either.
+    if let Command::Letters { command: LettersCommand::Parse { file, json } } = &cli.command {
+        let document = schoolsight_letters::read_document(file)?;
+        let letter = schoolsight_letters::parse(&document.text);
+        return present::emit(*json, &letter, present::letter);
+    }
     let store = Store::connect(&cli.database_url)
         .await
         .with_context(|| format!("opening the database {}", cli.database_url))?;
@@ -103,7 +172,8 @@ async fn main() -> Result<()> {
                 "Schoolsight: {} schools, {} inspections, {} local authorities. Dashboard on http://{addr}",
                 totals.schools, totals.inspections, totals.local_authorities
             );
-            schoolsight_web::serve(store.clone(), addr).await.context("serving")?;
+            let index = open_index(&cli.index, &store).await?;
+            schoolsight_web::serve(store.clone(), index, addr).await.context("serving")?;
         }
         Command::Import { paths } => import(&store, &expand(&paths)?).await?,
         Command::ImportBundled { data } => import_bundled(&store, &data).await?,
@@ -131,8 +201,68 @@ async fn main() -> Result<()> {
                 .with_context(|| format!("no school with URN {urn}"))?;
             present::emit(json, &history, present::school)?;
         }
+        Command::Letters { command } => letters_command(&store, &cli.index, command).await?,
+        Command::Search { query, limit, json } => {
+            let index = open_index(&cli.index, &store).await?;
+            let hits = index.search(&query, limit)?;
+            present::emit(json, &hits, present::hits)?;
+        }
+        Command::Actions { command: ActionsCommand::List { urn, json } } => {
+            let actions = store.actions_for_school(Urn(urn)).await?;
+            present::emit(json, &actions, present::actions)?;
+        }
+        Command::Actions { command: ActionsCommand::Close { id, by, note } } => {
+            if !store.close_action(&id, &by, &note).await? {
+                bail!("no open action {id}");
+            }
+            println!("closed {id}");
+        }
     }
     store.close().await;
+    Ok(())
+}
+
+/// The search index, brought in step with the database.
+async fn open_index(folder: &Path, store: &Store) -> Result<Arc<SearchIndex>> {
+    let index = SearchIndex::open(folder).with_context(|| format!("opening the search index in {}", folder.display()))?;
+    letters::sync_index(store, &index).await?;
+    Ok(Arc::new(index))
+}
+
+async fn letters_command(store: &Store, index_folder: &Path, command: LettersCommand) -> Result<()> {
+    match command {
+        LettersCommand::Ingest { paths } => {
+            let files = letters::expand(&paths)?;
+            let index = open_index(index_folder, store).await?;
+            let progress = bar(files.len() as u64, "letters".to_string());
+            let report = letters::ingest(store, &index, &files, &|done| progress.set_position(done)).await?;
+            progress.finish_and_clear();
+            for refusal in &report.refused {
+                eprintln!("refused {refusal}");
+            }
+            println!(
+                "{} letters stored, {} already stored, {} refused; {} searchable",
+                report.stored,
+                report.already,
+                report.refused.len(),
+                index.len()
+            );
+            if !report.refused.is_empty() {
+                bail!("{} files could not be read as letters", report.refused.len());
+            }
+        }
+        LettersCommand::Show { id, json } => {
+            let letter = store.letter(&id).await?.with_context(|| format!("no letter {id}"))?;
+            let (record, _) = store.letter_record(&id).await?.with_context(|| format!("no letter {id}"))?;
+            let shown = present::ShownLetter {
+                letter,
+                record: serde_json::from_str(&record)?,
+                actions: store.actions_for_letter(&id).await?,
+            };
+            present::emit(json, &shown, present::shown_letter)?;
+        }
+        LettersCommand::Parse { .. } => unreachable!("parsed before the database is opened"),
+    }
     Ok(())
 }
 

@@ -115,3 +115,110 @@ pub fn school(h: &SchoolHistory) -> String {
     }
     out
 }
+
+fn list(out: &mut String, title: &str, items: &[schoolsight_letters::ListItem]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {title}:");
+    for item in items {
+        let _ = writeln!(out, "    - {}", item.text);
+        for child in &item.children {
+            let _ = writeln!(out, "        - {}", child.text);
+        }
+    }
+}
+
+pub fn letter(l: &schoolsight_letters::Letter) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", l.title.as_deref().unwrap_or("(untitled)"));
+    let _ = writeln!(out, "  kind: {}{}", crate::letters::kind_key(&l.kind), if l.kind_evidence.is_empty() { String::new() } else { format!(" (because: {})", l.kind_evidence.join("; ")) });
+    if let Some(d) = l.letter_date {
+        let _ = writeln!(out, "  dated {d}");
+    }
+    if let Some(v) = &l.visit_dates {
+        let _ = writeln!(out, "  visit {} to {}", v.from, v.to);
+    }
+    if let Some(s) = &l.school {
+        let place: Vec<&str> = [s.town.as_deref(), s.postcode.as_deref()].into_iter().flatten().collect();
+        let _ = writeln!(out, "  school: {} {}", s.name, place.join(", "));
+    }
+    if let Some(la) = &l.la_name {
+        let _ = writeln!(out, "  local authority: {la}");
+    }
+    if let Some(r) = &l.recipient {
+        let _ = writeln!(out, "  to: {}{}", r.name, r.role.as_ref().map_or(String::new(), |role| format!(", {role}")));
+    }
+    if !l.inspectors.is_empty() {
+        let _ = writeln!(out, "  inspectors: {}", l.inspectors.join(", "));
+    }
+    if let Some(m) = &l.monitoring_judgement {
+        let _ = writeln!(out, "  leaders {} taking effective action", if m.effective { "are" } else { "are not" });
+    }
+    if let Some(j) = l.overall_effectiveness {
+        let _ = writeln!(out, "  overall effectiveness: {}", j.label());
+    }
+    list(&mut out, "the school should take further action to", &l.further_actions);
+    list(&mut out, "areas for improvement", &l.areas_for_improvement);
+    list(&mut out, "strengths", &l.strengths);
+    if let Some(f) = &l.focused {
+        let _ = writeln!(out, "  focused inspections: {} inspected, {} surveyed", f.inspected.map_or("?".into(), |n| n.to_string()), f.surveyed.map_or("?".into(), |n| n.to_string()));
+        for o in &f.outcomes {
+            let moved: Vec<String> = [("improved", o.improved), ("held", o.held), ("declined", o.declined)]
+                .iter()
+                .filter_map(|(w, n)| n.map(|n| format!("{n} {w}")))
+                .collect();
+            let _ = writeln!(out, "    {} {}: {}", o.count, o.judgement.label(), moved.join(", "));
+        }
+    }
+    let headings: Vec<&str> = l.sections.iter().map(|s| s.heading.as_str()).collect();
+    if !headings.is_empty() {
+        let _ = writeln!(out, "  sections: {}", headings.join(" · "));
+    }
+    out
+}
+
+pub fn hits(hits: &Vec<schoolsight_search::SearchHit>) -> String {
+    let mut out = String::new();
+    if hits.is_empty() {
+        let _ = writeln!(out, "no letters match");
+    }
+    for h in hits {
+        let _ = writeln!(out, "{}  {:.2}  {}  ({}{})", h.id, h.score, h.title, h.kind, h.date.as_ref().map_or(String::new(), |d| format!(", {d}")));
+        let plain = h.snippet_html.replace("<b>", "[").replace("</b>", "]");
+        let _ = writeln!(out, "    {}", plain.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    out
+}
+
+pub fn actions(actions: &Vec<schoolsight_store::LetterAction>) -> String {
+    let mut out = String::new();
+    if actions.is_empty() {
+        let _ = writeln!(out, "no actions recorded");
+    }
+    for a in actions {
+        let closed = a.closed_at.as_ref().map_or(String::new(), |at| format!(" (closed {at} by {})", a.closed_by.as_deref().unwrap_or("?")));
+        let _ = writeln!(out, "{:<16} {:<6} {}{closed}", a.id, a.status, a.text);
+    }
+    out
+}
+
+/// A stored letter with its parsed record and its actions.
+#[derive(Serialize)]
+pub struct ShownLetter {
+    pub letter: schoolsight_store::StoredLetter,
+    pub record: schoolsight_letters::Letter,
+    pub actions: Vec<schoolsight_store::LetterAction>,
+}
+
+pub fn shown_letter(s: &ShownLetter) -> String {
+    let mut out = format!("letter {} ({}), stored {}\n  {}\n", s.letter.id, s.letter.name, s.letter.ingested_at, s.letter.link_note);
+    out.push_str(&letter(&s.record));
+    if !s.actions.is_empty() {
+        out.push_str("  actions:\n");
+        for line in actions(&s.actions).lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out
+}

@@ -5,12 +5,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use schoolsight_domain::analysis::PhaseGroup;
+use std::sync::Arc;
+
+use schoolsight_search::SearchIndex;
 use schoolsight_store::Store;
 use serde::{Deserialize, Serialize};
 
-use crate::{AppError, AtQuery, PeriodQuery, day_or_today, json_error, parse_urn, period};
+use crate::{AppError, AppState, AtQuery, PeriodQuery, day_or_today, json_error, parse_urn, period};
 
-pub fn routes() -> Router<Store> {
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/status", get(status))
         .route("/las", get(las))
@@ -19,6 +22,9 @@ pub fn routes() -> Router<Store> {
         .route("/schools", get(find))
         .route("/schools/{urn}", get(school))
         .route("/schools/{urn}/outcomes", get(school_outcomes))
+        .route("/schools/{urn}/letters", get(school_letters))
+        .route("/letters/{id}", get(letter))
+        .route("/search", get(search))
         .route("/las/{name}/pupil-outcomes", get(la_outcomes))
 }
 
@@ -91,4 +97,30 @@ async fn school_outcomes(State(store): State<Store>, Path(urn): Path<String>) ->
 
 async fn la_outcomes(State(store): State<Store>, Path(name): Path<String>) -> Response {
     reply(async { Ok(store.la_outcomes(&name).await?) }.await)
+}
+
+#[derive(Serialize)]
+struct SchoolLetters {
+    letters: Vec<schoolsight_store::StoredLetter>,
+    actions: Vec<schoolsight_store::LetterAction>,
+}
+
+async fn school_letters(State(store): State<Store>, Path(urn): Path<String>) -> Response {
+    reply(async {
+        let urn = parse_urn(&urn)?;
+        Ok(SchoolLetters { letters: store.letters_for_school(urn).await?, actions: store.actions_for_school(urn).await? })
+    }
+    .await)
+}
+
+async fn letter(State(store): State<Store>, Path(id): Path<String>) -> Response {
+    reply(crate::letter_pages::load(&store, &id).await)
+}
+
+async fn search(State(index): State<Arc<SearchIndex>>, Query(q): Query<FindQuery>) -> Response {
+    reply(async {
+        let text = q.q.filter(|t| !t.trim().is_empty()).ok_or_else(|| AppError::BadRequest("q is required".into()))?;
+        Ok(index.search(&text, 50)?)
+    }
+    .await)
 }

@@ -2,21 +2,44 @@
 
 mod api;
 mod chart;
+mod letter_pages;
 mod outcome_pages;
 mod pages;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::FromRef;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use schoolsight_search::SearchIndex;
 use schoolsight_store::{Store, StoreError};
+
+/// What every handler can reach: the database and the letters' search index.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub search: Arc<SearchIndex>,
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Store {
+        state.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<SearchIndex> {
+    fn from_ref(state: &AppState) -> Arc<SearchIndex> {
+        state.search.clone()
+    }
+}
 use serde::Deserialize;
 
-/// Every route of the dashboard and the API over one store.
-pub fn router(store: Store) -> Router {
+/// Every route of the dashboard and the API over one store and its search index.
+pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
     Router::new()
         .route("/", get(pages::index))
         .route("/la/{name}", get(pages::la))
@@ -24,16 +47,17 @@ pub fn router(store: Store) -> Router {
         .route("/school/{urn}", get(pages::school))
         .route("/school/{urn}/outcomes", get(outcome_pages::school))
         .route("/la/{name}/pupil-outcomes", get(outcome_pages::la))
-        .route("/search", get(pages::search))
+        .route("/search", get(letter_pages::search))
+        .route("/letters/{id}", get(letter_pages::letter))
         .route("/static/app.css", get(stylesheet))
         .nest("/api", api::routes())
-        .with_state(store)
+        .with_state(AppState { store, search })
 }
 
 /// Serves until Ctrl-C.
-pub async fn serve(store: Store, addr: SocketAddr) -> std::io::Result<()> {
+pub async fn serve(store: Store, search: Arc<SearchIndex>, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, router(store))
+    axum::serve(listener, router(store, search))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -71,6 +95,12 @@ impl From<StoreError> for AppError {
             StoreError::AmbiguousLa { .. } => AppError::BadRequest(e.to_string()),
             other => AppError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<schoolsight_search::SearchError> for AppError {
+    fn from(e: schoolsight_search::SearchError) -> AppError {
+        AppError::Internal(e.to_string())
     }
 }
 

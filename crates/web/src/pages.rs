@@ -6,8 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary, PhaseGroup};
 use schoolsight_domain::{CategoryOfConcern, Governance, Judgement, Urn};
-use schoolsight_store::{LaSchool, SchoolHistory, SchoolHit, Store};
-use serde::Deserialize;
+use schoolsight_store::{LaSchool, LetterAction, SchoolHistory, Store, StoredLetter};
 
 use crate::chart::{self, Bar};
 use crate::{AppError, AtQuery, PeriodQuery, day_or_today, html_error, parse_urn, period};
@@ -122,6 +121,7 @@ pub struct LaPage {
     pub schools: Vec<SchoolRow>,
     pub default_from: String,
     pub default_to: String,
+    pub letters: Vec<StoredLetter>,
 }
 
 const COLUMNS: [Governance; 4] =
@@ -132,12 +132,13 @@ pub async fn la(State(store): State<Store>, Path(name): Path<String>, Query(q): 
         let at = day_or_today(q.at.as_deref())?;
         let profile = store.la_profile(&name, at).await?;
         let schools = store.la_schools(&profile.la_name, at).await?;
-        Ok(la_page(profile, &schools))
+        let letters = store.letters_for_la(&profile.la_name).await?;
+        Ok(la_page(profile, &schools, letters))
     }
     .await)
 }
 
-fn la_page(profile: LaProfile, schools: &[LaSchool]) -> LaPage {
+fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>) -> LaPage {
     let phases = profile
         .phases
         .iter()
@@ -202,6 +203,7 @@ fn la_page(profile: LaProfile, schools: &[LaSchool]) -> LaPage {
         schools: schools.iter().map(SchoolRow::from).collect(),
         default_from: year_start.to_string(),
         default_to: profile.at.to_string(),
+        letters,
         profile,
     }
 }
@@ -316,6 +318,8 @@ fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
 pub struct SchoolPage {
     pub history: SchoolHistory,
     pub chart: Option<String>,
+    pub letters: Vec<StoredLetter>,
+    pub actions: Vec<LetterAction>,
 }
 
 pub async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response {
@@ -331,28 +335,9 @@ pub async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Resp
             .filter_map(|e| e.inspection.judgement.map(|j| (e.inspection.start_date, j)))
             .collect();
         let chart = chart::judgement_timeline(&format!("Judgements of {} over time", history.school.name), &points);
-        Ok(SchoolPage { history, chart })
-    }
-    .await)
-}
-
-#[derive(Deserialize)]
-pub struct SearchQuery {
-    q: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "search.html")]
-pub struct SearchPage {
-    pub query: String,
-    pub hits: Vec<SchoolHit>,
-}
-
-pub async fn search(State(store): State<Store>, Query(q): Query<SearchQuery>) -> Response {
-    render(async {
-        let query = q.q.unwrap_or_default();
-        let hits = if query.trim().is_empty() { Vec::new() } else { store.find_schools(&query, 100).await? };
-        Ok(SearchPage { query, hits })
+        let letters = store.letters_for_school(urn).await?;
+        let actions = store.actions_for_school(urn).await?;
+        Ok(SchoolPage { history, chart, letters, actions })
     }
     .await)
 }

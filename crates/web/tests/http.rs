@@ -38,7 +38,7 @@ async fn app(db: &TestDatabase) -> Router {
     )
     .unwrap();
     store.import(&hostile, &mut |_, _| {}).await.unwrap();
-    schoolsight_web::router(store)
+    schoolsight_web::router(store, std::sync::Arc::new(schoolsight_search::SearchIndex::in_memory().unwrap()))
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
@@ -139,6 +139,8 @@ async fn pages_render_and_escape_user_text(backend: TestBackend) {
     assert!(!la.contains("<script>alert"), "no raw script reaches the page");
     let (_, school) = get(&app, "/school/999001").await;
     assert!(!school.contains("<script>alert"));
+    let (status, _) = get(&app, "/letters/unknown").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, missing) = get(&app, "/school/42").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(missing.contains("no school with URN 42"));

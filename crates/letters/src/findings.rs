@@ -1,0 +1,235 @@
+//! The findings a letter or report states: the monitoring verdict, the lists of actions,
+//! improvements and strengths, a report's grades and school, and the dates of the visit.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use schoolsight_domain::{CategoryOfConcern, Judgement};
+
+use crate::dates::{DateRange, first_date_range};
+use crate::layout::{Block, Line, Part, leading_bullets};
+use crate::lists::{ListItem, build_list};
+use crate::model::{MonitoringJudgement, NamedPlace};
+use crate::places::{split_postcode, town_of};
+use crate::words::phrase;
+
+static EFFECTIVE_ACTION: LazyLock<Regex> =
+    LazyLock::new(|| phrase(r"\b(?:are|is)\s+(not\s+)?taking\s+effective\s+action\b"));
+
+static FURTHER_ACTION_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| phrase(r"further action to:$"));
+
+static AREAS_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    phrase(
+        r"^areas for (?:improvement|development)|need to do to improve|what needs to improve|priorities for (?:further )?improvement",
+    )
+});
+
+static STRENGTHS_HEADING: LazyLock<Regex> = LazyLock::new(|| phrase(r"^strengths$|following strengths"));
+
+static VISIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    phrase(
+        r"\b(?:visit|visited|inspection dates?|during the period|in the period|focused inspection week|were inspected)\b",
+    )
+});
+
+static CATEGORY: LazyLock<[(CategoryOfConcern, Regex); 2]> = LazyLock::new(|| {
+    [
+        (
+            CategoryOfConcern::SpecialMeasures,
+            phrase(r"requires special measures|(?:placed|is) in special measures"),
+        ),
+        (
+            CategoryOfConcern::SeriousWeaknesses,
+            phrase(r"(?:has|have|judged to have) serious weaknesses"),
+        ),
+    ]
+});
+
+const SCHOOL_WORDS: &[&str] = &["school", "academy", "college"];
+
+/// The sentence of `text` around the bytes `start..end`.
+fn sentence_around(text: &str, start: usize, end: usize) -> &str {
+    let from = text[..start].rfind(". ").map_or(0, |i| i + 2);
+    let to = text[end..].find(". ").map_or(text.len(), |i| end + i + 1);
+    text[from..to].trim()
+}
+
+/// "Senior leaders and governors are (not) taking effective action …": the verdict and its
+/// sentence.
+pub(crate) fn monitoring_judgement(blocks: &[Block]) -> Option<MonitoringJudgement> {
+    blocks.iter().find_map(|block| {
+        let text = block.text();
+        let caps = EFFECTIVE_ACTION.captures(text)?;
+        let whole = caps.get(0)?;
+        Some(MonitoringJudgement {
+            effective: caps.get(1).is_none(),
+            text: sentence_around(text, whole.start(), whole.end()).to_string(),
+        })
+    })
+}
+
+/// The bullets after "The school should take further action to:".
+pub(crate) fn further_actions(blocks: &[Block]) -> Vec<ListItem> {
+    blocks
+        .iter()
+        .position(|b| matches!(b, Block::Paragraph(t) if FURTHER_ACTION_LEAD_IN.is_match(t.trim())))
+        .map(|at| build_list(&leading_bullets(&blocks[at + 1..])))
+        .unwrap_or_default()
+}
+
+/// The first list in the first part whose heading matches.
+fn list_under(parts: &[Part<'_>], heading: &Regex) -> Vec<ListItem> {
+    parts
+        .iter()
+        .filter(|p| p.heading.is_some_and(|h| heading.is_match(h)))
+        .find_map(|p| {
+            let first_bullet = p.blocks.iter().position(|b| matches!(b, Block::Bullet { .. }))?;
+            Some(build_list(&leading_bullets(&p.blocks[first_bullet..])))
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn areas_for_improvement(parts: &[Part<'_>]) -> Vec<ListItem> {
+    list_under(parts, &AREAS_HEADING)
+}
+
+pub(crate) fn strengths(parts: &[Part<'_>]) -> Vec<ListItem> {
+    list_under(parts, &STRENGTHS_HEADING)
+}
+
+/// The value of a labelled field: on the label's line after a colon or a wide gap ("Local
+/// authority  Sandwell", as PDF tables come out), or on the next line ("Inspection dates" then
+/// "9–10 November 2016").
+pub(crate) fn labelled_value(lines: &[Line], label: &str) -> Option<String> {
+    lines.iter().enumerate().find_map(|(i, line)| {
+        let head = line.text.get(..label.len())?;
+        let rest = line.text.get(label.len()..)?;
+        if !head.eq_ignore_ascii_case(label) {
+            return None;
+        }
+        if rest.trim().is_empty() || rest.trim() == ":" {
+            return lines.get(i + 1).map(|next| next.text.clone());
+        }
+        let separated = rest.starts_with(':') || rest.starts_with("  ") || rest.starts_with('\t');
+        separated.then(|| rest.trim_start_matches(':').trim().to_string())
+    })
+}
+
+/// A grade written in words ("Requires Improvement"), alone.
+pub(crate) fn judgement_named(value: &str) -> Option<Judgement> {
+    schoolsight_domain::parse_judgement_and_category(value, None).ok()?.0
+}
+
+/// The category of concern a report places the school in.
+pub(crate) fn category_of_concern(flat: &str) -> Option<CategoryOfConcern> {
+    CATEGORY
+        .iter()
+        .find(|(_, re)| re.is_match(flat))
+        .map(|(category, _)| *category)
+}
+
+fn names_a_school(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower
+        .split_whitespace()
+        .any(|w| SCHOOL_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+/// A school named by an organisation line, with the town and postcode of its address.
+pub(crate) fn school_at(name: &str, address: &[String]) -> Option<NamedPlace> {
+    names_a_school(name).then(|| NamedPlace {
+        name: name.to_string(),
+        town: town_of(address),
+        postcode: address
+            .iter()
+            .rev()
+            .find_map(|l| split_postcode(l).1)
+            .map(str::to_string),
+    })
+}
+
+/// The school a report opens with: its name, then its address on one line.
+pub(crate) fn report_school(lines: &[Line]) -> Option<NamedPlace> {
+    let name = lines.first()?;
+    let address = lines
+        .get(1)
+        .map(|l| l.text.clone())
+        .filter(|a| split_postcode(a).1.is_some());
+    school_at(&name.text, &address.into_iter().collect::<Vec<_>>())
+}
+
+/// The dates of the visit: in the title ("… – 17 to 23 January 2013"), a report's "Inspection
+/// dates", or the first sentence that speaks of the visit and gives a date.
+pub(crate) fn visit_dates(title: Option<&str>, lines: &[Line], blocks: &[Block]) -> Option<DateRange> {
+    title
+        .and_then(first_date_range)
+        .or_else(|| labelled_value(lines, "Inspection dates").and_then(|v| first_date_range(&v)))
+        .or_else(|| labelled_value(lines, "Inspection date").and_then(|v| first_date_range(&v)))
+        .or_else(|| blocks.iter().find_map(|b| dated_visit_sentence(b.text())))
+}
+
+fn dated_visit_sentence(text: &str) -> Option<DateRange> {
+    VISIT_CUE
+        .find_iter(text)
+        .find_map(|cue| first_date_range(sentence_around(text, cue.start(), cue.end())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{blocks, clean_lines};
+
+    #[test]
+    fn verdicts_of_monitoring_letters() {
+        let b = blocks(&clean_lines(
+            "Thanks. Senior leaders and governors are taking effective action to tackle the areas. However, pace.",
+        ));
+        let j = monitoring_judgement(&b).unwrap();
+        assert!(j.effective);
+        assert_eq!(
+            j.text,
+            "Senior leaders and governors are taking effective action to tackle the areas."
+        );
+        let b = blocks(&clean_lines(
+            "Leaders and managers are not taking effective action to improve",
+        ));
+        assert!(!monitoring_judgement(&b).unwrap().effective);
+    }
+
+    #[test]
+    fn labelled_values_on_the_line_or_the_next() {
+        let lines = clean_lines(
+            "Local authority  Sandwell\nInspection dates\n\n9–10 November 2016\nLocal authority officers met us.",
+        );
+        assert_eq!(labelled_value(&lines, "Local authority").as_deref(), Some("Sandwell"));
+        assert_eq!(
+            labelled_value(&lines, "Inspection dates").as_deref(),
+            Some("9–10 November 2016")
+        );
+        assert_eq!(labelled_value(&lines, "Overall effectiveness"), None);
+        assert_eq!(
+            judgement_named("Requires Improvement"),
+            Some(Judgement::RequiresImprovement)
+        );
+    }
+
+    #[test]
+    fn visit_dates_from_the_visit_sentence() {
+        let b = blocks(&clean_lines(
+            "Thank you for our meeting on 16 January 2013. Following my visit to your school on 24 January 2018, I write.",
+        ));
+        let range = visit_dates(None, &[], &b).unwrap();
+        assert_eq!(range.from.to_string(), "2018-01-24");
+    }
+
+    #[test]
+    fn schools_from_address_lines() {
+        let address: Vec<String> = ["Harthill Road", "Liverpool", "Merseyside", "L18 3HS"]
+            .map(String::from)
+            .to_vec();
+        let school = school_at("Calderstones School", &address).unwrap();
+        assert_eq!(school.town.as_deref(), Some("Liverpool"));
+        assert_eq!(school.postcode.as_deref(), Some("L18 3HS"));
+        assert_eq!(school_at("Derby City Council", &address), None);
+    }
+}

@@ -1,0 +1,124 @@
+//! The structured record a letter or report becomes. Every field is what the document says;
+//! where it doesn't say, the field is empty.
+
+use chrono::NaiveDate;
+use schoolsight_domain::{CategoryOfConcern, Judgement};
+use serde::{Deserialize, Serialize};
+
+use crate::dates::DateRange;
+use crate::lists::ListItem;
+
+/// Which kind of document this is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LetterKind {
+    /// A section 8 monitoring inspection of a school, and why the school is monitored.
+    SchoolMonitoring { reason: MonitoringReason },
+    /// A section 5 inspection report on a school.
+    SchoolReport,
+    /// An inspection of a local authority's arrangements for supporting school improvement.
+    LaArrangements,
+    /// The outcomes of focused school inspections across a local authority.
+    LaFocusedInspections,
+    /// Anything else, or a document whose signals are too weak or disagree.
+    #[default]
+    Other,
+}
+
+/// Why a school receives monitoring inspections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonitoringReason {
+    /// Judged to require improvement at two successive section 5 inspections.
+    RequiresImprovementTwice,
+    RequiresImprovement,
+    SpecialMeasures,
+    SeriousWeaknesses,
+    /// A monitoring inspection whose letter doesn't say (or contradicts itself about) why.
+    Unstated,
+}
+
+/// To whom the letter is addressed, as its address block gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub name: String,
+    pub role: Option<String>,
+    pub organisation: Option<String>,
+    /// The postal address below the organisation, the postcode last.
+    pub address: Vec<String>,
+}
+
+/// A school with the place it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedPlace {
+    pub name: String,
+    pub town: Option<String>,
+    pub postcode: Option<String>,
+}
+
+/// A monitoring letter's verdict on leaders' action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringJudgement {
+    pub effective: bool,
+    /// The sentence that gives the verdict.
+    pub text: String,
+}
+
+/// A headed part of the letter, its heading without markup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    pub heading: String,
+    pub text: String,
+}
+
+/// What a focused-inspection letter says about the schools inspected and surveyed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FocusedOutcomes {
+    pub inspected: Option<u32>,
+    pub surveyed: Option<u32>,
+    pub outcomes: Vec<OutcomeCount>,
+}
+
+/// How many inspected schools got one judgement, and how that compares with their previous
+/// inspection where the letter says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCount {
+    pub judgement: Judgement,
+    pub category: Option<CategoryOfConcern>,
+    pub count: u32,
+    pub improved: Option<u32>,
+    pub held: Option<u32>,
+    pub declined: Option<u32>,
+}
+
+/// An Ofsted letter or report as a record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Letter {
+    pub kind: LetterKind,
+    /// The phrases, exactly as written, that decided `kind` (or, for `Other`, that conflicted).
+    pub kind_evidence: Vec<String>,
+    /// The heading at the top of the letter or report.
+    pub title: Option<String>,
+    pub letter_date: Option<NaiveDate>,
+    pub visit_dates: Option<DateRange>,
+    /// The sender's address block above the date, without phone, email and web lines.
+    pub sender_office: Vec<String>,
+    pub recipient: Option<Recipient>,
+    pub salutation: Option<String>,
+    /// The school a school letter or report is about.
+    pub school: Option<NamedPlace>,
+    /// The local authority the document is about, or that the school belongs to.
+    pub la_name: Option<String>,
+    /// The inspectors named, in the order first named.
+    pub inspectors: Vec<String>,
+    pub monitoring_judgement: Option<MonitoringJudgement>,
+    /// The bullets after "The school should take further action to:".
+    pub further_actions: Vec<ListItem>,
+    pub areas_for_improvement: Vec<ListItem>,
+    pub strengths: Vec<ListItem>,
+    pub sections: Vec<Section>,
+    pub overall_effectiveness: Option<Judgement>,
+    pub category_of_concern: Option<CategoryOfConcern>,
+    pub previous_judgement: Option<Judgement>,
+    pub focused: Option<FocusedOutcomes>,
+}

@@ -1,0 +1,175 @@
+//! Letters end to end: read and parse each document, link it to its school or LA in the
+//! register, store it with its actions, and keep the search index in step with the database.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use schoolsight_letters::{Document, Letter, LetterKind, ListItem, read_document};
+use schoolsight_search::{IndexedLetter, SearchIndex};
+use schoolsight_store::{LetterOutcome, NewLetter, SchoolLink, Store, StoredLetter};
+
+/// A stable key for a kind, as stored and searched.
+pub fn kind_key(kind: &LetterKind) -> &'static str {
+    match kind {
+        LetterKind::SchoolMonitoring { .. } => "school_monitoring",
+        LetterKind::SchoolReport => "school_report",
+        LetterKind::LaArrangements => "la_arrangements",
+        LetterKind::LaFocusedInspections => "la_focused_inspections",
+        LetterKind::Other => "other",
+    }
+}
+
+/// The files named, and the letter files in folders named (recursively), in name order.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut inside = Vec::new();
+            for entry in std::fs::read_dir(path).with_context(|| format!("reading folder {}", path.display()))? {
+                inside.push(entry?.path());
+            }
+            inside.sort();
+            let (folders, plain): (Vec<PathBuf>, Vec<PathBuf>) = inside.into_iter().partition(|p| p.is_dir());
+            files.extend(plain.into_iter().filter(|p| is_letter_file(p)));
+            files.extend(expand(&folders)?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn is_letter_file(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_lowercase();
+    [".md", ".markdown", ".txt", ".pdf"].iter().any(|ext| name.ends_with(ext))
+}
+
+/// An action's text with its sub-points, as one line a person can tick off.
+fn action_text(item: &ListItem) -> String {
+    if item.children.is_empty() {
+        return item.text.clone();
+    }
+    let parts: Vec<String> = item.children.iter().map(action_text).collect();
+    format!("{} {}", item.text, parts.join("; "))
+}
+
+/// Where in the register the letter belongs, and a note of how that was decided.
+async fn link(store: &Store, letter: &Letter) -> Result<(Option<schoolsight_domain::Urn>, Option<String>, String)> {
+    if let Some(school) = &letter.school {
+        let found = store.link_school(&school.name, school.town.as_deref(), school.postcode.as_deref()).await?;
+        return Ok(match found {
+            SchoolLink::Linked { urn, by } => (Some(urn), None, format!("school found by {by}")),
+            SchoolLink::Ambiguous { candidates } => {
+                let urns: Vec<String> = candidates.iter().map(ToString::to_string).collect();
+                (None, None, format!("'{}' matches several schools: URNs {}", school.name, urns.join(", ")))
+            }
+            SchoolLink::NotFound => (None, None, format!("no school '{}' in the register", school.name)),
+        });
+    }
+    if let Some(la) = &letter.la_name {
+        return Ok(match store.resolve_la(la).await {
+            Ok(name) => (None, Some(name.clone()), format!("local authority {name}")),
+            Err(e) => (None, None, e.to_string()),
+        });
+    }
+    Ok((None, None, "names no school or local authority".to_string()))
+}
+
+async fn new_letter(store: &Store, document: &Document, letter: &Letter) -> Result<NewLetter> {
+    let (urn, la_name, link_note) = link(store, letter).await?;
+    let name = Path::new(&document.name).file_name().map_or(document.name.clone(), |n| n.to_string_lossy().into_owned());
+    Ok(NewLetter {
+        sha256: document.sha256.clone(),
+        name: name.clone(),
+        format: format!("{:?}", document.format).to_lowercase(),
+        kind: kind_key(&letter.kind).to_string(),
+        title: letter.title.clone().unwrap_or(name),
+        letter_date: letter.letter_date,
+        visit: letter.visit_dates.as_ref().map(|v| (v.from, v.to)),
+        urn,
+        la_name,
+        link_note,
+        body: document.text.clone(),
+        record_json: serde_json::to_string(letter)?,
+        actions: letter.further_actions.iter().map(action_text).collect(),
+    })
+}
+
+/// What one ingest run did.
+#[derive(Debug, Default)]
+pub struct IngestReport {
+    pub stored: usize,
+    pub already: usize,
+    pub refused: Vec<String>,
+}
+
+/// Reads, parses, links and stores each file; a file that cannot be read is refused with its
+/// reason and the rest carry on. The search index is updated once, at the end.
+pub async fn ingest(store: &Store, index: &SearchIndex, files: &[PathBuf], progress: &dyn Fn(u64)) -> Result<IngestReport> {
+    let mut report = IngestReport::default();
+    for (done, path) in files.iter().enumerate() {
+        progress(done as u64);
+        let document = match read_document(path) {
+            Ok(d) => d,
+            Err(e) => {
+                report.refused.push(e.to_string());
+                continue;
+            }
+        };
+        let letter = schoolsight_letters::parse(&document.text);
+        match store.save_letter(&new_letter(store, &document, &letter).await?).await? {
+            LetterOutcome::Stored { .. } => report.stored += 1,
+            LetterOutcome::AlreadyStored { .. } => report.already += 1,
+        }
+    }
+    progress(files.len() as u64);
+    sync_index(store, index).await?;
+    Ok(report)
+}
+
+fn indexed(letter: &StoredLetter, body: String) -> IndexedLetter {
+    IndexedLetter {
+        id: letter.id.clone(),
+        title: letter.title.clone(),
+        kind: letter.kind.clone(),
+        date: letter.letter_date.map(|d| d.to_string()),
+        about: letter.la_name.clone().or_else(|| letter.urn.map(|u| format!("URN {u}"))),
+        body,
+    }
+}
+
+/// Rebuilds the index from the database when they disagree on how many letters there are (a
+/// new database, a restored backup, an index folder deleted).
+pub async fn sync_index(store: &Store, index: &SearchIndex) -> Result<()> {
+    if index.len() == store.letter_count().await? as u64 {
+        return Ok(());
+    }
+    let letters: Vec<IndexedLetter> =
+        store.letters_with_text().await?.into_iter().map(|(letter, body)| indexed(&letter, body)).collect();
+    index.replace_all(&letters).context("rebuilding the search index")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_keep_their_sub_points() {
+        let item = ListItem {
+            text: "raise standards by:".into(),
+            children: vec![
+                ListItem { text: "improving reading".into(), children: vec![] },
+                ListItem { text: "closing gaps".into(), children: vec![] },
+            ],
+        };
+        assert_eq!(action_text(&item), "raise standards by: improving reading; closing gaps");
+    }
+
+    #[test]
+    fn only_letter_files_are_taken_from_folders() {
+        assert!(is_letter_file(Path::new("a/Letter.PDF")));
+        assert!(is_letter_file(Path::new("b.md")));
+        assert!(!is_letter_file(Path::new("index.csv")));
+    }
+}

@@ -1,0 +1,102 @@
+//! Letters in the dashboard: a letter's page (its record, link and tracked actions), and the
+//! search page that finds schools by name and letters by their words.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use schoolsight_letters::Letter;
+use schoolsight_search::{SearchHit, SearchIndex};
+use schoolsight_store::{LetterAction, SchoolHit, Store, StoredLetter};
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+use crate::pages::render;
+
+/// A stored letter with its parsed record and its actions.
+#[derive(Serialize)]
+pub struct LetterView {
+    pub letter: StoredLetter,
+    pub record: Letter,
+    pub actions: Vec<LetterAction>,
+}
+
+pub async fn load(store: &Store, id: &str) -> Result<LetterView, AppError> {
+    let missing = || AppError::NotFound(format!("no letter {id}"));
+    let letter = store.letter(id).await?.ok_or_else(missing)?;
+    let (record, _) = store.letter_record(id).await?.ok_or_else(missing)?;
+    let record = serde_json::from_str(&record).map_err(|e| AppError::Internal(format!("letter {id}: {e}")))?;
+    Ok(LetterView { letter, record, actions: store.actions_for_letter(id).await? })
+}
+
+/// A focused-inspection outcome line, in words.
+pub struct OutcomeLine {
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "letter.html")]
+pub struct LetterPage {
+    pub view: LetterView,
+    pub kind: String,
+    pub outcomes: Vec<OutcomeLine>,
+}
+
+fn kind_label(key: &str) -> &'static str {
+    match key {
+        "school_monitoring" => "Monitoring inspection of a school",
+        "school_report" => "School inspection report",
+        "la_arrangements" => "Inspection of LA arrangements for supporting school improvement",
+        "la_focused_inspections" => "LA focused inspections",
+        _ => "Other document",
+    }
+}
+
+pub async fn letter(State(store): State<Store>, Path(id): Path<String>) -> Response {
+    render(async {
+        let view = load(&store, &id).await?;
+        let outcomes = view
+            .record
+            .focused
+            .iter()
+            .flat_map(|f| &f.outcomes)
+            .map(|o| {
+                let moved: Vec<String> = [("improved", o.improved), ("held", o.held), ("declined", o.declined)]
+                    .iter()
+                    .filter_map(|(w, n)| n.map(|n| format!("{n} {w}")))
+                    .collect();
+                let category = o.category.map_or(String::new(), |c| format!(" ({})", c.label()));
+                OutcomeLine { text: format!("{} {}{category}: {}", o.count, o.judgement.label(), moved.join(", ")) }
+            })
+            .collect();
+        Ok(LetterPage { kind: kind_label(&view.letter.kind).to_string(), view, outcomes })
+    }
+    .await)
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub query: String,
+    pub schools: Vec<SchoolHit>,
+    pub letters: Vec<SearchHit>,
+}
+
+pub async fn search(State(store): State<Store>, State(index): State<Arc<SearchIndex>>, Query(q): Query<SearchQuery>) -> Response {
+    render(async {
+        let query = q.q.unwrap_or_default();
+        if query.trim().is_empty() {
+            return Ok(SearchPage { query, schools: Vec::new(), letters: Vec::new() });
+        }
+        let schools = store.find_schools(&query, 50).await?;
+        let letters = index.search(&query, 50)?;
+        Ok(SearchPage { query, schools, letters })
+    }
+    .await)
+}
