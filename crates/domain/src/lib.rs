@@ -1,6 +1,7 @@
 //! Schoolsight's domain: schools, judgements, inspections and the pure analyses over them (no I/O).
 
 pub mod analysis;
+pub mod casework;
 pub mod judgement;
 pub mod outcome_report;
 pub mod outcomes;

@@ -11,7 +11,7 @@ use crate::layout::{Block, Line, Part, leading_bullets};
 use crate::lists::{ListItem, build_list};
 use crate::model::{MonitoringJudgement, NamedPlace};
 use crate::places::{split_postcode, town_of};
-use crate::words::phrase;
+use crate::words::{head, phrase, tail};
 
 static EFFECTIVE_ACTION: LazyLock<Regex> =
     LazyLock::new(|| phrase(r"\b(?:are|is)\s+(not\s+)?taking\s+effective\s+action\b"));
@@ -47,10 +47,16 @@ static CATEGORY: LazyLock<[(CategoryOfConcern, Regex); 2]> = LazyLock::new(|| {
 
 const SCHOOL_WORDS: &[&str] = &["school", "academy", "college"];
 
+/// The longest a sentence is taken to be: text without full stops still reads in linear time.
+const MAX_SENTENCE: usize = 1000;
+
 /// The sentence of `text` around the bytes `start..end`.
 fn sentence_around(text: &str, start: usize, end: usize) -> &str {
-    let from = text[..start].rfind(". ").map_or(0, |i| i + 2);
-    let to = text[end..].find(". ").map_or(text.len(), |i| end + i + 1);
+    let before = tail(&text[..start], MAX_SENTENCE);
+    let after = head(&text[end..], MAX_SENTENCE);
+    let window_start = start - before.len();
+    let from = before.rfind(". ").map_or(window_start, |i| window_start + i + 2);
+    let to = after.find(". ").map_or(end + after.len(), |i| end + i + 1);
     text[from..to].trim()
 }
 

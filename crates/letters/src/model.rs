@@ -95,7 +95,8 @@ pub struct OutcomeCount {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Letter {
     pub kind: LetterKind,
-    /// The phrases, exactly as written, that decided `kind` (or, for `Other`, that conflicted).
+    /// The phrases, exactly as written, that decided `kind`; for `Other`, the phrases found that
+    /// were too few or pointed to different kinds (none if nothing pointed anywhere).
     pub kind_evidence: Vec<String>,
     /// The heading at the top of the letter or report.
     pub title: Option<String>,

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use crate::model::Recipient;
 use crate::places::split_postcode;
-use crate::words::{is_person_name, is_title, starts_lowercase, word_count};
+use crate::words::{head, is_person_name, is_title, starts_lowercase, word_count};
 
 /// Words that make a line (or the words after a name) a job title.
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -176,8 +176,10 @@ pub(crate) fn named_inspectors(flat: &str) -> Vec<String> {
         .collect()
 }
 
-/// The words up to the end of the sentence, or to " to " (the place visited).
+/// The words up to the end of the sentence, or to " to " (the place visited); a list of names
+/// is short, so only the next few hundred bytes are looked at.
 fn clause_after(text: &str) -> &str {
+    let text = head(text, 400);
     let sentence_end = text.find(". ").or_else(|| text.find('.')).unwrap_or(text.len());
     let clause = &text[..sentence_end];
     clause.find(" to ").map_or(clause, |to| &clause[..to])

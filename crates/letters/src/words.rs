@@ -27,6 +27,24 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
         .ends_with(['.', '!', '?', ':', ';'])
 }
 
+/// At most the first `max_bytes` of `text`, cut at a character boundary.
+pub(crate) fn head(text: &str, max_bytes: usize) -> &str {
+    let mut end = max_bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// At most the last `max_bytes` of `text`, cut at a character boundary.
+pub(crate) fn tail(text: &str, max_bytes: usize) -> &str {
+    let mut start = text.len().saturating_sub(max_bytes);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
 /// Whitespace runs as single spaces.
 pub(crate) fn squash_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -101,6 +119,14 @@ mod tests {
         assert!(ends_sentence("further action to:"));
         assert!(ends_sentence("‘at risk.’"));
         assert!(!ends_sentence("Leaders have made expectations"));
+    }
+
+    #[test]
+    fn heads_and_tails_cut_at_character_boundaries() {
+        assert_eq!(head("café au lait", 4), "caf");
+        assert_eq!(head("abc", 10), "abc");
+        assert_eq!(tail("naïve", 3), "ve");
+        assert_eq!(tail("abc", 10), "abc");
     }
 
     #[test]

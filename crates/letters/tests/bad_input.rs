@@ -263,3 +263,21 @@ fn parse_never_panics_on_random_characters_or_cut_letters() {
         }
     }
 }
+
+/// Text that repeats a phrase the readers look around (a list of inspectors, a visit, a
+/// lead-in) with no full stop to end the search: reading it must stay linear. Before the
+/// searches were bounded, the first of these took minutes.
+#[test]
+fn run_on_text_reads_in_linear_time() {
+    for unit in [
+        "The inspectors were Ann Lee and ",
+        "visit on your school ",
+        "taking effective action and ",
+    ] {
+        let text = unit.repeat(500_000 / unit.len());
+        let started = std::time::Instant::now();
+        parse(&text);
+        let elapsed = started.elapsed();
+        assert!(elapsed.as_secs() < 20, "{unit:?} took {elapsed:?}");
+    }
+}

@@ -1,6 +1,8 @@
 //! Schoolsight's database: migrations, transactional imports and queries, over SQLite (the
 //! embedded default) or PostgreSQL, chosen by URL at run time.
 
+mod auth;
+mod casework;
 mod import;
 mod letters;
 mod migrate;
@@ -13,6 +15,11 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use thiserror::Error;
 
+pub use auth::{AuditEntry, NewUser, SESSION_HOURS, Session, random_hex};
+pub use casework::{
+    CaseAction, CaseDetail, CaseEvent, CaseSummary, GovernanceReview, Meeting, MeetingRecord, Milestone, NewCase, PROVIDER_KINDS,
+    SupportImpact, SupportPackage, SurveyResponse, SurveyRound, WarningNotice,
+};
 pub use import::{ImportOutcome, ImportedFile};
 pub use letters::{LetterAction, LetterOutcome, NewLetter, SchoolLink, StoredLetter, letter_id, normalise_postcode};
 pub use outcomes::{LaOutcomes, LaRank, SchoolOutcomes, SimilarSchools};
@@ -44,6 +51,10 @@ pub enum StoreError {
     UnknownLa(String),
     #[error("'{query}' matches several local authorities: {candidates}")]
     AmbiguousLa { query: String, candidates: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// The URL sqlx is given. Through the `Any` driver a NULL is bound to PostgreSQL with a
