@@ -1,6 +1,7 @@
 //! The `schoolsight` command: import the published files, ask the letters' questions, serve
 //! the dashboard.
 
+mod backup;
 mod letters;
 mod present;
 
@@ -15,7 +16,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use schoolsight_domain::{Urn, parse_date};
 use schoolsight_ingest::ParsedFile;
 use schoolsight_search::SearchIndex;
-use schoolsight_store::{DEFAULT_URL, ImportOutcome, ImportedFile, Store};
+use schoolsight_domain::casework::Role;
+use schoolsight_store::{DEFAULT_URL, ImportOutcome, ImportedFile, NewUser, Store};
 
 #[derive(Parser)]
 #[command(name = "schoolsight", version, about = "School-improvement intelligence for local authorities, trusts and inspectors")]
@@ -97,10 +99,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Users of the dashboard and API.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// The actions letters asked schools to take.
     Actions {
         #[command(subcommand)]
         command: ActionsCommand,
+    },
+    /// Write the whole database to FILE (gzip'd JSON Lines any back end can restore).
+    Backup { file: PathBuf },
+    /// Load a backup into this database in one transaction; it must be empty unless --replace.
+    Restore {
+        file: PathBuf,
+        /// Delete what the database holds (in the same transaction) and restore the backup.
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -123,6 +139,31 @@ enum LettersCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input (first line).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// administrator, la_officer, trust_officer, school_leader or inspector.
+        #[arg(long, value_parser = role)]
+        role: Role,
+        /// The LA an LA officer works for.
+        #[arg(long)]
+        la: Option<String>,
+        /// The trust a trust officer works for.
+        #[arg(long)]
+        trust: Option<String>,
+        /// The school a headteacher or governor leads.
+        #[arg(long)]
+        urn: Option<i64>,
+    },
+}
+
+fn role(text: &str) -> Result<Role, String> {
+    Role::from_key(text).ok_or_else(|| format!("'{text}' is not a role (administrator, la_officer, trust_officer, school_leader, inspector)"))
 }
 
 #[derive(Subcommand)]
@@ -207,6 +248,9 @@ async fn main() -> Result<()> {
             let hits = index.search(&query, limit)?;
             present::emit(json, &hits, present::hits)?;
         }
+        Command::User { command: UserCommand::Add { name, role, la, trust, urn } } => {
+            add_user(&store, name, role, la, trust, urn.map(Urn)).await?;
+        }
         Command::Actions { command: ActionsCommand::List { urn, json } } => {
             let actions = store.actions_for_school(Urn(urn)).await?;
             present::emit(json, &actions, present::actions)?;
@@ -217,8 +261,35 @@ async fn main() -> Result<()> {
             }
             println!("closed {id}");
         }
+        Command::Backup { file } => backup::backup_command(&store, &file).await?,
+        Command::Restore { file, replace } => backup::restore_command(&store, &cli.index, &file, replace).await?,
     }
     store.close().await;
+    Ok(())
+}
+
+/// Adds a user whose reach fits their role: an LA officer needs an LA, a trust officer a
+/// trust, a school leader a school.
+async fn add_user(store: &Store, name: String, role: Role, la: Option<String>, trust: Option<String>, urn: Option<Urn>) -> Result<()> {
+    let la = match la {
+        Some(la) => Some(store.resolve_la(&la).await?),
+        None => None,
+    };
+    match role {
+        Role::LaOfficer if la.is_none() => bail!("an LA officer needs --la"),
+        Role::TrustOfficer if trust.is_none() => bail!("a trust officer needs --trust"),
+        Role::SchoolLeader if urn.is_none() => bail!("a headteacher or governor needs --urn"),
+        _ => {}
+    }
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    if password.chars().count() < 10 {
+        bail!("the password must be at least 10 characters");
+    }
+    let user = NewUser { name: name.clone(), password, role, la_name: la, trust, urn };
+    let id = store.add_user(&user, "command line").await?;
+    println!("added user {name} ({}) as {id}", role.key());
     Ok(())
 }
 

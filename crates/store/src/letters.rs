@@ -268,12 +268,23 @@ impl Store {
         .collect()
     }
 
+    /// The school a letter's action is about, if the letter was linked to one.
+    pub async fn letter_action_urn(&self, action_id: &str) -> Result<Option<Urn>, StoreError> {
+        let Some((letter_id, position)) = split_action_id(action_id) else { return Ok(None) };
+        let row = sqlx::query("SELECT urn FROM letter_actions WHERE letter_id = $1 AND position = $2")
+            .bind(letter_id)
+            .bind(position)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get::<Option<i64>, _>("urn")).transpose()?.flatten().map(Urn))
+    }
+
     /// Closes an open action; `Ok(false)` when there is no such open action.
     pub async fn close_action(&self, action_id: &str, by: &str, note: &str) -> Result<bool, StoreError> {
-        let Some((letter_id, position)) = action_id.rsplit_once('-').and_then(|(l, p)| Some((l, p.parse::<i64>().ok()?)))
-        else {
+        let Some((letter_id, position)) = split_action_id(action_id) else {
             return Ok(false);
         };
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE letter_actions SET status = 'closed', closed_at = $1, closed_by = $2, close_note = $3 \
              WHERE letter_id = $4 AND position = $5 AND status = 'open'",
@@ -283,9 +294,14 @@ impl Store {
         .bind(note)
         .bind(letter_id)
         .bind(position)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        crate::auth::audit(&mut tx, by, "close", "letter_action", action_id, &serde_json::json!({ "note": note })).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Finds the school a letter names: by postcode first (then name among those sharing it),
@@ -327,6 +343,11 @@ impl Store {
             }),
         }
     }
+}
+
+/// `<letter id>-<position>` split into its parts.
+fn split_action_id(action_id: &str) -> Option<(&str, i64)> {
+    action_id.rsplit_once('-').and_then(|(l, p)| Some((l, p.parse::<i64>().ok()?)))
 }
 
 /// Names compare on letters and digits only, any case ("St Mary's C.E." is "st marys ce").

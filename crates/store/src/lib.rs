@@ -2,6 +2,7 @@
 //! embedded default) or PostgreSQL, chosen by URL at run time.
 
 mod auth;
+pub mod backup;
 mod casework;
 mod import;
 mod letters;

@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/las/{name}/pupil-outcomes", get(la_outcomes))
 }
 
-fn reply<T: Serialize>(result: Result<T, AppError>) -> Response {
+pub(crate) fn reply<T: Serialize>(result: Result<T, AppError>) -> Response {
     match result {
         Ok(value) => Json(value).into_response(),
         Err(e) => json_error(e),

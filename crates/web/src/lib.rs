@@ -1,6 +1,9 @@
 //! Schoolsight's dashboard (server-rendered askama pages with SVG charts) and its JSON API.
 
 mod api;
+mod auth;
+mod casework_api;
+mod casework_pages;
 mod chart;
 mod letter_pages;
 mod outcome_pages;
@@ -23,6 +26,9 @@ use schoolsight_store::{Store, StoreError};
 pub struct AppState {
     pub store: Store,
     pub search: Arc<SearchIndex>,
+    pub limiter: Arc<auth::LoginLimiter>,
+    /// Mark the session cookie `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for Store {
@@ -49,9 +55,17 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
         .route("/la/{name}/pupil-outcomes", get(outcome_pages::la))
         .route("/search", get(letter_pages::search))
         .route("/letters/{id}", get(letter_pages::letter))
-        .route("/static/app.css", get(stylesheet))
-        .nest("/api", api::routes())
-        .with_state(AppState { store, search })
+        .route("/static/{file}", get(static_file))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", axum::routing::post(auth::logout))
+        .route("/cases", get(casework_pages::cases).post(casework_pages::open_case))
+        .route("/cases/{id}", get(casework_pages::case))
+        .route("/cases/{id}/handover", axum::routing::post(casework_pages::hand_over))
+        .route("/cases/{id}/actions", axum::routing::post(casework_pages::add_action))
+        .route("/meetings/{id}", axum::routing::post(casework_pages::record_meeting))
+        .route("/admin/audit", get(casework_pages::audit))
+        .nest("/api", api::routes().merge(casework_api::routes()))
+        .with_state(AppState { store, search, limiter: Arc::default(), secure_cookies: false })
 }
 
 /// Serves until Ctrl-C.
@@ -64,8 +78,20 @@ pub async fn serve(store: Store, search: Arc<SearchIndex>, addr: SocketAddr) -> 
         .await
 }
 
-async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css"))
+/// The dashboard's own static files, compiled into the binary: name, content type, contents.
+const STATIC_FILES: [(&str, &str, &str); 2] = [
+    ("app.css", "text/css; charset=utf-8", include_str!("../static/app.css")),
+    ("tables.js", "text/javascript; charset=utf-8", include_str!("../static/tables.js")),
+];
+
+/// `/static/{file}`: one of [`STATIC_FILES`], else 404.
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    match STATIC_FILES.iter().find(|(name, _, _)| *name == file) {
+        Some((_, content_type, body)) => {
+            ([(header::CONTENT_TYPE, *content_type), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")], *body).into_response()
+        }
+        None => html_error(AppError::NotFound(format!("no static file '{file}'"))),
+    }
 }
 
 /// Query parameters naming a day, as the dashboard's forms send them.
@@ -85,6 +111,11 @@ pub struct PeriodQuery {
 pub enum AppError {
     NotFound(String),
     BadRequest(String),
+    /// No session: sign in first.
+    Unauthorized,
+    /// Signed in, but the role or its reach does not allow it.
+    Forbidden(String),
+    TooManyRequests(String),
     Internal(String),
 }
 
@@ -92,7 +123,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::UnknownLa(_) => AppError::NotFound(e.to_string()),
-            StoreError::AmbiguousLa { .. } => AppError::BadRequest(e.to_string()),
+            StoreError::AmbiguousLa { .. } | StoreError::Invalid(_) => AppError::BadRequest(e.to_string()),
+            StoreError::NotFound(m) => AppError::NotFound(m),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -115,13 +147,17 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn message(&self) -> &str {
         match self {
-            AppError::NotFound(m) | AppError::BadRequest(m) | AppError::Internal(m) => m,
+            AppError::NotFound(m) | AppError::BadRequest(m) | AppError::Forbidden(m) | AppError::TooManyRequests(m) | AppError::Internal(m) => m,
+            AppError::Unauthorized => "sign in first",
         }
     }
 }
@@ -159,6 +195,11 @@ pub(crate) fn html_error(e: AppError) -> Response {
     let page = pages::ErrorPage { status: e.status().as_u16(), message: e.message().to_string() };
     let body = askama::Template::render(&page).unwrap_or_else(|_| e.message().to_string());
     (e.status(), axum::response::Html(body)).into_response()
+}
+
+/// An error as the caller expects it: JSON for the API, a page otherwise.
+pub(crate) fn reply_error(api: bool, e: AppError) -> Response {
+    if api { json_error(e) } else { html_error(e) }
 }
 
 pub(crate) fn json_error(e: AppError) -> Response {
