@@ -1,0 +1,173 @@
+//! Hostile input on both back ends: SQL injection through every text a request carries, and
+//! stored script through every text field that reaches a page.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use schoolsight_domain::Urn;
+use schoolsight_domain::casework::Role;
+use schoolsight_ingest::{SourceText, parse_file, parse_source};
+use schoolsight_search::{IndexedLetter, SearchIndex};
+use schoolsight_store::testing::{TestBackend, TestDatabase};
+use schoolsight_store::{NewLetter, NewUser, Store, test_each_backend};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
+}
+
+const SQL: [&str; 5] = ["' OR '1'='1", "'; DROP TABLE schools; --", "\" OR 1=1 --", "%' OR 1=1 --", "1; DELETE FROM inspections"];
+const SCRIPT: &str = "<script>alert('xss')</script>";
+const PASSWORD: &str = "correct horse battery";
+const ANSTEY: i64 = 115851;
+
+struct World {
+    app: Router,
+    store: Store,
+    db: TestDatabase,
+    cookie: String,
+    csrf: String,
+}
+
+async fn world(backend: TestBackend) -> World {
+    let db = TestDatabase::new(backend).await;
+    let store = db.store().await;
+    let parsed = parse_file(&shared("hampshire-surrey-2017-2022/20220420_gias.csv"), &mut |_, _| {}).unwrap();
+    store.import(&parsed, &mut |_, _| {}).await.unwrap();
+    let admin = NewUser { name: "admin".into(), password: PASSWORD.into(), role: Role::Administrator, la_name: None, trust: None, urn: None };
+    store.add_user(&admin, "test").await.unwrap();
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let app = schoolsight_web::router(store.clone(), index.clone());
+    let mut w = World { app, store, db, cookie: String::new(), csrf: String::new() };
+    let (_, body, cookie) = w.call(Method::POST, "/api/login", Some(json!({ "name": "admin", "password": PASSWORD }))).await;
+    w.cookie = cookie.split(';').next().unwrap().to_string();
+    w.csrf = body["csrf_token"].as_str().unwrap().to_string();
+    seed_hostile_letter(&w.store, &index).await;
+    w
+}
+
+/// A letter whose every field is a script, linked to Anstey, stored and indexed.
+async fn seed_hostile_letter(store: &Store, index: &SearchIndex) {
+    let letter = NewLetter {
+        sha256: "ab".repeat(32),
+        name: format!("{SCRIPT}.txt"),
+        format: "text".into(),
+        kind: "school_monitoring".into(),
+        title: format!("Monitoring {SCRIPT}"),
+        letter_date: None,
+        visit: None,
+        urn: Some(Urn(ANSTEY)),
+        la_name: None,
+        link_note: SCRIPT.into(),
+        body: format!("governance {SCRIPT} governance"),
+        record_json: serde_json::to_string(&schoolsight_letters::parse(&format!("Dear Sir\n\nThe school should take further action to:\n- {SCRIPT}\n"))).unwrap(),
+        actions: vec![SCRIPT.into()],
+    };
+    store.save_letter(&letter).await.unwrap();
+    let id = letter.id();
+    index.upsert(&[IndexedLetter { id, title: letter.title, kind: letter.kind, date: None, about: Some(SCRIPT.into()), body: letter.body }]).unwrap();
+}
+
+impl World {
+    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value, String) {
+        let mut request = Request::builder().method(method).uri(uri).header(header::COOKIE, &self.cookie).header("x-csrf-token", &self.csrf);
+        request = if body.is_some() { request.header(header::CONTENT_TYPE, "application/json") } else { request };
+        let request = request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let cookie = response.headers().get(header::SET_COOKIE).map(|c| c.to_str().unwrap().to_string());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null), cookie.unwrap_or(text))
+    }
+
+    async fn created(&self, uri: &str, body: Value) -> String {
+        let (status, value, text) = self.call(Method::POST, uri, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {text}");
+        value["id"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+test_each_backend!(sql_injection_is_inert_everywhere, super::sql_injection_is_inert_everywhere);
+async fn sql_injection_is_inert_everywhere(backend: TestBackend) {
+    let w = world(backend).await;
+    let before = w.store.totals().await.unwrap();
+    for payload in SQL {
+        let p = encode(payload);
+        for uri in [
+            format!("/api/schools?q={p}"),
+            format!("/api/search?q={p}"),
+            format!("/search?q={p}"),
+            format!("/api/las/{p}/profile"),
+            format!("/api/las/{p}/outcomes?from=2020-01-01&to=2021-01-01"),
+            format!("/la/{p}"),
+            format!("/api/schools/{p}"),
+            format!("/api/cases/{p}"),
+            format!("/letters/{p}"),
+            format!("/api/schools/{ANSTEY}/brokers?focus={p}"),
+        ] {
+            let (status, body, _) = w.call(Method::GET, &uri, None).await;
+            assert!(status != StatusCode::INTERNAL_SERVER_ERROR, "{uri}: {body}");
+            if uri.starts_with("/api/schools?q=") {
+                assert_eq!(body.as_array().map(Vec::len), Some(0), "{payload} matched schools: {body}");
+            }
+        }
+        // Text stored through every casework field, then read back as it was written.
+        let case = w.created("/api/cases", json!({ "urn": ANSTEY, "category": "monitor", "link_officer": payload, "reason": payload, "opened_on": "2024-01-01" })).await;
+        let (_, detail, _) = w.call(Method::GET, &format!("/api/cases/{case}"), None).await;
+        assert_eq!(detail["reason"], payload);
+        w.created(&format!("/api/cases/{case}/actions"), json!({ "text": payload, "owner": payload })).await;
+        let (_, found, _) = w.call(Method::GET, &format!("/api/schools?q={}", encode("Alton Infant")), None).await;
+        assert_eq!(found.as_array().unwrap().len(), 1, "the register is intact after {payload}");
+    }
+    let after = w.store.totals().await.unwrap();
+    assert_eq!((after.schools, after.inspections), (before.schools, before.inspections));
+    w.db.remove().await;
+}
+
+test_each_backend!(stored_script_is_escaped_on_every_page, super::stored_script_is_escaped_on_every_page);
+async fn stored_script_is_escaped_on_every_page(backend: TestBackend) {
+    let w = world(backend).await;
+    // A school whose register entry is hostile, by way of a real import.
+    let text = std::fs::read_to_string(shared("hampshire-surrey-2017-2022/20220420_gias.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap().replacen("115850", "999002", 1).replacen("Alton Infant School", SCRIPT, 1).replacen("\"Alton\"", "\"<b>Alton</b>\"", 1);
+    let hostile = parse_source(&SourceText::from_bytes("edubasealldata20220422.csv", format!("{header}\n{row}\n").as_bytes()).unwrap(), &mut |_, _| {}).unwrap();
+    w.store.import(&hostile, &mut |_, _| {}).await.unwrap();
+    let case = w.created("/api/cases", json!({ "urn": ANSTEY, "category": "core_group", "link_officer": SCRIPT, "reason": SCRIPT, "opened_on": "2024-01-01" })).await;
+    let action = w.created(&format!("/api/cases/{case}/actions"), json!({ "text": SCRIPT, "owner": SCRIPT })).await;
+    w.created(&format!("/api/case-actions/{action}/milestones"), json!({ "description": SCRIPT, "due": "2030-01-01" })).await;
+    let (_, detail, _) = w.call(Method::GET, &format!("/api/cases/{case}"), None).await;
+    let meeting = detail["meetings"][0]["id"].as_str().unwrap().to_string();
+    w.call(Method::POST, &format!("/api/meetings/{meeting}"), Some(json!({ "held_on": "2024-02-01", "attendees": SCRIPT, "notes": SCRIPT, "decisions": SCRIPT }))).await;
+    w.call(Method::POST, &format!("/api/cases/{case}/handover"), Some(json!({ "to": SCRIPT }))).await;
+    let letter = w.store.letters_for_school(Urn(ANSTEY)).await.unwrap()[0].id.clone();
+    for uri in [
+        "/".to_string(),
+        "/la/Hampshire".into(),
+        "/school/999002".into(),
+        format!("/school/{ANSTEY}"),
+        "/search?q=governance".into(),
+        "/search?q=script".into(),
+        format!("/letters/{letter}"),
+        "/cases".into(),
+        format!("/cases/{case}"),
+        "/admin/audit".into(),
+    ] {
+        let (status, _, page) = w.call(Method::GET, &uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(!page.contains("<script>alert"), "{uri} carries a live script");
+        assert!(!page.contains("<b>Alton</b>"), "{uri} carries live markup");
+    }
+    w.db.remove().await;
+}
