@@ -162,3 +162,47 @@ async fn query_commands_answer_in_text_and_json(backend: TestBackend) {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no local authority matches 'Atlantis'"));
     s.remove().await;
 }
+
+impl Sandbox {
+    /// Runs with `input` on standard input.
+    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_schoolsight"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("DATABASE_URL", &self.db.url)
+            .env("RUST_BACKTRACE", "0")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+test_each_backend!(users_are_added_with_a_password_from_standard_input, super::users_are_added_with_a_password_from_standard_input);
+async fn users_are_added_with_a_password_from_standard_input(backend: TestBackend) {
+    let s = Sandbox::new(backend).await;
+    s.ok(&["import", &gias_2022()]);
+    let added = s.run_with_input(&["user", "add", "--name", "ann", "--role", "la_officer", "--la", "hampshire"], "a long passphrase\n");
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(String::from_utf8_lossy(&added.stdout).contains("added user ann (la_officer)"));
+    let store = s.db.store().await;
+    let session = store.sign_in("ann", "a long passphrase").await.unwrap().expect("the password from stdin signs in").1;
+    assert_eq!(session.principal.la_name.as_deref(), Some("Hampshire"), "the LA is resolved to its register name");
+    assert!(store.sign_in("ann", "a long passphrasf").await.unwrap().is_none());
+    let refusals = [
+        (vec!["user", "add", "--name", "bob", "--role", "la_officer"], "x".repeat(12), "needs --la"),
+        (vec!["user", "add", "--name", "bob", "--role", "inspector"], "short".to_string(), "at least 10 characters"),
+        (vec!["user", "add", "--name", "ann", "--role", "inspector"], "another long one".to_string(), "a user named 'ann' exists"),
+        (vec!["user", "add", "--name", "bob", "--role", "king"], "another long one".to_string(), "is not a role"),
+    ];
+    for (args, input, expected) in refusals {
+        let out = s.run_with_input(&args, &format!("{input}\n"));
+        assert!(!out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(expected), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    s.remove().await;
+}
