@@ -111,6 +111,11 @@ static REASONS: LazyLock<Vec<(MonitoringReason, Regex)>> = LazyLock::new(|| {
     .collect()
 });
 
+/// Every section 5 report carries its school details table, with the URN. A document that only
+/// quotes a report's headings (a catalogue describing reports, say) lacks it, and is not
+/// presented as a report.
+static REPORT_ANCHOR: LazyLock<Regex> = LazyLock::new(|| phrase(r"\bunique reference number\b"));
+
 /// The kind of the document whose title and body (flattened to one line) are given, with the
 /// phrases that decided it.
 pub(crate) fn classify(title: &str, flat: &str) -> (LetterKind, Vec<String>) {
@@ -141,6 +146,12 @@ pub(crate) fn classify(title: &str, flat: &str) -> (LetterKind, Vec<String>) {
         .collect();
     if evidence.len() < 2 {
         return (LetterKind::Other, evidence);
+    }
+    if candidate == Candidate::SchoolReport {
+        match REPORT_ANCHOR.find(flat) {
+            Some(m) => evidence.push(m.as_str().to_string()),
+            None => return (LetterKind::Other, evidence),
+        }
     }
     let kind = match candidate {
         Candidate::SchoolMonitoring => {

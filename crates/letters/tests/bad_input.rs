@@ -281,3 +281,12 @@ fn run_on_text_reads_in_linear_time() {
         assert!(elapsed.as_secs() < 20, "{unit:?} took {elapsed:?}");
     }
 }
+
+/// A catalogue that describes reports, quoting their headings, is not itself a report.
+#[test]
+fn a_description_of_reports_is_not_a_report() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ofsted-school-reports-sample/SOURCE.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let letter = schoolsight_letters::parse(&text);
+    assert_eq!(letter.kind, schoolsight_letters::LetterKind::Other, "{:?}", letter.kind_evidence);
+}
