@@ -72,7 +72,7 @@ def timed(run):
 
 
 def main():
-    binary, folders = sys.argv[1], sys.argv[2:]
+    binary, folders = os.path.abspath(sys.argv[1]), sys.argv[2:]
     files = sorted(
         os.path.abspath(os.path.join(root, name))
         for folder in folders
