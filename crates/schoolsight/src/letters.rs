@@ -103,26 +103,29 @@ pub struct IngestReport {
     pub refused: Vec<String>,
 }
 
-/// Reads, parses, links and stores each file; a file that cannot be read is refused with its
-/// reason and the rest carry on. The search index is updated once, at the end.
+/// Reads, parses and links each file, then stores them all in one transaction; a file that
+/// cannot be read is refused with its reason and the rest carry on. The search index is
+/// updated once, at the end.
 pub async fn ingest(store: &Store, index: &SearchIndex, files: &[PathBuf], progress: &dyn Fn(u64)) -> Result<IngestReport> {
     let mut report = IngestReport::default();
+    let mut ready = Vec::with_capacity(files.len());
     for (done, path) in files.iter().enumerate() {
         progress(done as u64);
-        let document = match read_document(path) {
-            Ok(d) => d,
-            Err(e) => {
-                report.refused.push(e.to_string());
-                continue;
+        match read_document(path) {
+            Ok(document) => {
+                let letter = schoolsight_letters::parse(&document.text);
+                ready.push(new_letter(store, &document, &letter).await?);
             }
-        };
-        let letter = schoolsight_letters::parse(&document.text);
-        match store.save_letter(&new_letter(store, &document, &letter).await?).await? {
+            Err(e) => report.refused.push(e.to_string()),
+        }
+    }
+    progress(files.len() as u64);
+    for outcome in store.save_letters(&ready).await? {
+        match outcome {
             LetterOutcome::Stored { .. } => report.stored += 1,
             LetterOutcome::AlreadyStored { .. } => report.already += 1,
         }
     }
-    progress(files.len() as u64);
     sync_index(store, index).await?;
     Ok(report)
 }

@@ -149,50 +149,19 @@ fn now() -> String {
 impl Store {
     /// Stores a letter and its actions in one transaction; the same bytes twice store nothing.
     pub async fn save_letter(&self, letter: &NewLetter) -> Result<LetterOutcome, StoreError> {
-        let id = letter.id();
+        let mut outcomes = self.save_letters(std::slice::from_ref(letter)).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Stores letters, each with its actions, in one transaction: all of them or none.
+    pub async fn save_letters(&self, letters: &[NewLetter]) -> Result<Vec<LetterOutcome>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let exists = sqlx::query("SELECT id FROM letters WHERE sha256 = $1")
-            .bind(&letter.sha256)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_some() {
-            return Ok(LetterOutcome::AlreadyStored { id });
-        }
-        sqlx::query(
-            "INSERT INTO letters (id, sha256, name, format, kind, title, letter_date, visit_from, visit_to, \
-             urn, la_name, link_note, body, record, ingested_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(&id)
-        .bind(&letter.sha256)
-        .bind(&letter.name)
-        .bind(&letter.format)
-        .bind(&letter.kind)
-        .bind(&letter.title)
-        .bind(iso(letter.letter_date))
-        .bind(iso(letter.visit.map(|v| v.0)))
-        .bind(iso(letter.visit.map(|v| v.1)))
-        .bind(letter.urn.map(|u| u.0))
-        .bind(letter.la_name.clone())
-        .bind(&letter.link_note)
-        .bind(&letter.body)
-        .bind(&letter.record_json)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        for (position, text) in letter.actions.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO letter_actions (letter_id, position, urn, text, status) VALUES ($1, $2, $3, $4, 'open')",
-            )
-            .bind(&id)
-            .bind(position as i64 + 1)
-            .bind(letter.urn.map(|u| u.0))
-            .bind(text)
-            .execute(&mut *tx)
-            .await?;
+        let mut outcomes = Vec::with_capacity(letters.len());
+        for letter in letters {
+            outcomes.push(insert_letter(&mut tx, letter).await?);
         }
         tx.commit().await?;
-        Ok(LetterOutcome::Stored { id, actions: letter.actions.len() })
+        Ok(outcomes)
     }
 
     pub async fn letter(&self, id: &str) -> Result<Option<StoredLetter>, StoreError> {
@@ -343,6 +312,46 @@ impl Store {
             }),
         }
     }
+}
+
+async fn insert_letter(tx: &mut sqlx::Transaction<'static, sqlx::Any>, letter: &NewLetter) -> Result<LetterOutcome, StoreError> {
+    let id = letter.id();
+    let exists = sqlx::query("SELECT id FROM letters WHERE sha256 = $1").bind(&letter.sha256).fetch_optional(&mut **tx).await?;
+    if exists.is_some() {
+        return Ok(LetterOutcome::AlreadyStored { id });
+    }
+    sqlx::query(
+        "INSERT INTO letters (id, sha256, name, format, kind, title, letter_date, visit_from, visit_to, \
+         urn, la_name, link_note, body, record, ingested_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(&id)
+    .bind(&letter.sha256)
+    .bind(&letter.name)
+    .bind(&letter.format)
+    .bind(&letter.kind)
+    .bind(&letter.title)
+    .bind(iso(letter.letter_date))
+    .bind(iso(letter.visit.map(|v| v.0)))
+    .bind(iso(letter.visit.map(|v| v.1)))
+    .bind(letter.urn.map(|u| u.0))
+    .bind(letter.la_name.clone())
+    .bind(&letter.link_note)
+    .bind(&letter.body)
+    .bind(&letter.record_json)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    for (position, text) in letter.actions.iter().enumerate() {
+        sqlx::query("INSERT INTO letter_actions (letter_id, position, urn, text, status) VALUES ($1, $2, $3, $4, 'open')")
+            .bind(&id)
+            .bind(position as i64 + 1)
+            .bind(letter.urn.map(|u| u.0))
+            .bind(text)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(LetterOutcome::Stored { id, actions: letter.actions.len() })
 }
 
 /// `<letter id>-<position>` split into its parts.
