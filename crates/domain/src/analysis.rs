@@ -500,6 +500,39 @@ mod tests {
     }
 
     #[test]
+    fn narration_speaks_like_letter_003() {
+        let day = NaiveDate::from_ymd_opt(2014, 1, 20).unwrap();
+        let row = |urn, phase, j, prev| InspectedSchool {
+            urn: Urn(urn),
+            name: String::new(),
+            phase,
+            start_date: day,
+            judgement: j,
+            category: None,
+            previous: prev,
+            previous_date: None,
+            movement: Movement::between(prev, j),
+        };
+        let s = OutcomeSummary::build(
+            "Staffordshire",
+            day,
+            day,
+            vec![
+                row(1, Phase::Primary, Outstanding, Some(Good)),
+                row(2, Phase::Secondary, Outstanding, Some(Good)),
+                row(3, Phase::Primary, RequiresImprovement, Some(Good)),
+                row(4, Phase::Primary, RequiresImprovement, Some(RequiresImprovement)),
+            ],
+        );
+        let text = narrate(&s);
+        assert_eq!(text[0], "Four schools in Staffordshire had a graded inspection between 2014-01-20 and 2014-01-20: three primary schools; and one secondary school.");
+        assert_eq!(text[1], "Two schools were graded outstanding: both had improved from a previous good judgement.");
+        assert_eq!(text[2], "Two schools were judged to require improvement: one had stayed at requires improvement and one had declined from a previous good judgement.");
+        assert_eq!(text[3], "In all, two schools improved, one stayed the same and one declined since their previous inspection.");
+        assert_eq!(number_words(21), "21");
+    }
+
+    #[test]
     fn outcomes_count_judgements_and_movements() {
         let day = |d| NaiveDate::from_ymd_opt(2014, 1, d).unwrap();
         let row = |urn, j, prev, cat| InspectedSchool {
@@ -531,4 +564,108 @@ mod tests {
         assert_eq!(s.movements.get(&Movement::Declined), Some(&1));
         assert_eq!(s.movements.get(&Movement::NoPrevious), Some(&1));
     }
+}
+
+/// Numbers as the letters write them: words to twenty, digits beyond.
+pub fn number_words(n: usize) -> String {
+    const WORDS: [&str; 21] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    ];
+    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn schools(n: usize) -> String {
+    format!("{} {}", number_words(n), if n == 1 { "school" } else { "schools" })
+}
+
+/// One judgement's sentence: how many, and where they came from.
+fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]) -> String {
+    let n = outcome.count;
+    let verb = match outcome.judgement {
+        Judgement::RequiresImprovement => "judged to require improvement".to_string(),
+        Judgement::Inadequate => {
+            let categories: Vec<String> =
+                outcome.categories.iter().map(|(c, k)| format!("{} {}", number_words(*k), c.label())).collect();
+            if categories.is_empty() { "judged inadequate".to_string() } else { format!("judged inadequate ({})", categories.join(", ")) }
+        }
+        j => format!("graded {}", j.label()),
+    };
+    // Group by where each came from: improved from good, held at good, and so on.
+    // The previous judgement is named as it was then: grade 3 before September 2012 was
+    // "satisfactory".
+    let mut origins: BTreeMap<(Movement, String), usize> = BTreeMap::new();
+    for s in inspected.iter().filter(|s| s.judgement == outcome.judgement) {
+        let previous = match (s.previous, s.previous_date) {
+            (Some(p), Some(d)) => p.label_at(d).to_string(),
+            (Some(p), None) => p.label().to_string(),
+            (None, _) => String::new(),
+        };
+        *origins.entry((s.movement, previous)).or_insert(0) += 1;
+    }
+    let parts: Vec<String> = origins
+        .iter()
+        .map(|((movement, previous), k)| {
+            let who = if *k == n && n == 2 { "both".to_string() } else if *k == n && n > 2 { format!("all {}", number_words(n)) } else { number_words(*k) };
+            match movement {
+                Movement::Improved => format!("{who} had improved from a previous {previous} judgement"),
+                Movement::Held => format!("{who} had stayed at {previous}"),
+                Movement::Declined => format!("{who} had declined from a previous {previous} judgement"),
+                Movement::NoPrevious => format!("{who} had no previous judgement"),
+            }
+        })
+        .collect();
+    let was = if n == 1 { "was" } else { "were" };
+    match parts.as_slice() {
+        [] => format!("{} {was} {verb}", schools(n)),
+        [only] => format!("{} {was} {verb}: {only}", schools(n)),
+        many => format!("{} {was} {verb}: {} and {}", schools(n), many[..many.len() - 1].join(", "), many[many.len() - 1]),
+    }
+}
+
+/// The "Inspection outcomes" section of a focused-inspection letter, written from the data:
+/// how many schools were inspected and of which phases, then each judgement with where its
+/// schools came from ("two were graded outstanding: both had improved from a previous good
+/// judgement"), then how many improved, held and declined.
+pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
+    if summary.inspected == 0 {
+        return vec![format!("No schools in {} had a graded inspection between {} and {}.", summary.la_name, summary.from, summary.to)];
+    }
+    let phases: Vec<String> = summary
+        .by_phase
+        .iter()
+        .map(|(p, n)| format!("{} {} {}", number_words(*n), p.label(), if *n == 1 { "school" } else { "schools" }))
+        .collect();
+    let phase_list = match phases.as_slice() {
+        [one] => one.clone(),
+        many => format!("{}; and {}", many[..many.len() - 1].join("; "), many[many.len() - 1]),
+    };
+    let mut lines = vec![format!(
+        "{} in {} had a graded inspection between {} and {}: {phase_list}.",
+        capitalised(&schools(summary.inspected)),
+        summary.la_name,
+        summary.from,
+        summary.to
+    )];
+    let inspected: Vec<&InspectedSchool> = summary.schools.iter().collect();
+    for outcome in summary.judgements.iter().filter(|o| o.count > 0) {
+        lines.push(format!("{}.", capitalised(&judgement_sentence(outcome, &inspected))));
+    }
+    let count = |m: Movement| summary.movements.get(&m).copied().unwrap_or(0);
+    lines.push(format!(
+        "In all, {} improved, {} stayed the same and {} declined since their previous inspection{}.",
+        schools(count(Movement::Improved)),
+        number_words(count(Movement::Held)),
+        number_words(count(Movement::Declined)),
+        match count(Movement::NoPrevious) {
+            0 => String::new(),
+            k => format!("; {} had no previous judgement", number_words(k)),
+        }
+    ));
+    lines
 }

@@ -72,6 +72,7 @@ pub fn outcomes(s: &OutcomeSummary) -> String {
         let cat = if categories.is_empty() { String::new() } else { format!(" [{}]", categories.join(", ")) };
         let _ = writeln!(out, "  {:<22} {:>3}{cat}: {}", j.label, j.count, moves.join(", "));
     }
+    let _ = writeln!(out, "\n  {}\n", schoolsight_domain::analysis::narrate(s).join("\n  "));
     for school in &s.schools {
         let previous = school.previous.map_or("none".to_string(), |p| p.label().to_string());
         let _ = writeln!(

@@ -50,6 +50,7 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
         .route("/", get(pages::index))
         .route("/la/{name}", get(pages::la))
         .route("/la/{name}/outcomes", get(pages::outcomes))
+        .route("/la/{name}/outcomes.md", get(pages::outcomes_markdown))
         .route("/school/{urn}", get(pages::school))
         .route("/school/{urn}/outcomes", get(outcome_pages::school))
         .route("/la/{name}/pupil-outcomes", get(outcome_pages::la))

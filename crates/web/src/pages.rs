@@ -241,6 +241,8 @@ pub struct OutcomesPage {
     pub rows: Vec<OutcomeRow>,
     pub schools: Vec<InspectedRow>,
     pub chart: String,
+    /// The letters' "Inspection outcomes" paragraph, written from the data.
+    pub narrative: Vec<String>,
 }
 
 pub async fn outcomes(State(store): State<Store>, Path(name): Path<String>, Query(q): Query<PeriodQuery>) -> Response {
@@ -252,6 +254,7 @@ pub async fn outcomes(State(store): State<Store>, Path(name): Path<String>, Quer
 }
 
 fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
+    let narrative = schoolsight_domain::analysis::narrate(&s);
     let count = |m: &std::collections::BTreeMap<Movement, usize>, k| m.get(&k).copied().unwrap_or(0);
     let rows = s
         .judgements
@@ -310,7 +313,36 @@ fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
         phases: s.by_phase.iter().map(|(p, n)| format!("{n} {}", p.label())).collect::<Vec<_>>().join(", "),
         rows,
         schools,
+        narrative,
     }
+}
+
+/// `/la/{name}/outcomes.md`: the outcomes as a Markdown report to paste into a letter.
+pub async fn outcomes_markdown(State(store): State<Store>, Path(name): Path<String>, Query(q): Query<PeriodQuery>) -> Response {
+    let result = async {
+        let (from, to) = period(&q)?;
+        Ok::<_, AppError>(outcomes_report_markdown(&store.outcomes(&name, from, to).await?))
+    }
+    .await;
+    match result {
+        Ok(text) => ([(axum::http::header::CONTENT_TYPE, "text/markdown; charset=utf-8")], text).into_response(),
+        Err(e) => html_error(e),
+    }
+}
+
+fn outcomes_report_markdown(s: &OutcomeSummary) -> String {
+    let mut out = format!("# {}: inspection outcomes, {} to {}\n\n## Inspection outcomes\n\n", s.la_name, s.from, s.to);
+    for line in schoolsight_domain::analysis::narrate(s) {
+        out.push_str(&line);
+        out.push_str("\n\n");
+    }
+    out.push_str("| School | Phase | Inspected | Judgement | Previous | Movement |\n|---|---|---|---|---|---|\n");
+    for i in &s.schools {
+        let previous = i.previous.zip(i.previous_date).map_or("none".to_string(), |(p, d)| format!("{} ({d})", p.label_at(d)));
+        let name = i.name.replace('|', "\\|");
+        out.push_str(&format!("| {name} | {} | {} | {} | {previous} | {} |\n", i.phase.label(), i.start_date, i.judgement.label_at(i.start_date), i.movement.label()));
+    }
+    out
 }
 
 #[derive(Template)]

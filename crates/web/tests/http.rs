@@ -139,6 +139,13 @@ async fn pages_render_and_escape_user_text(backend: TestBackend) {
     assert!(!la.contains("<script>alert"), "no raw script reaches the page");
     let (_, school) = get(&app, "/school/999001").await;
     assert!(!school.contains("<script>alert"));
+    let (_, outcomes) = get(&app, "/la/Surrey/outcomes?from=2021-09-01&to=2021-09-30").await;
+    assert!(outcomes.contains("Walton-on-the-Hill"), "the inspected school is listed");
+    assert!(outcomes.contains("had declined from a previous outstanding judgement"), "the narrative speaks like the letters");
+    let (status, markdown) = get(&app, "/la/Surrey/outcomes.md?from=2021-09-01&to=2021-09-30").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(markdown.starts_with("# Surrey: inspection outcomes, 2021-09-01 to 2021-09-30"), "{markdown}");
+    assert!(markdown.contains("| Walton-on-the-Hill Primary School | primary | 2021-09-15 | good | outstanding (2007-03-14) | declined |"), "{markdown}");
     let (status, _) = get(&app, "/letters/unknown").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, missing) = get(&app, "/school/42").await;
