@@ -17,10 +17,13 @@
   var BLANKS = { '': true, '–': true, '—': true, '-': true };
   var collator = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
 
-  /** The visible text of a cell, without any element marked data-csv-skip (e.g. our buttons). */
+  /**
+   * The text of a cell, without controls (a form's buttons, a select's options) or anything
+   * marked data-csv-skip; a header's sort button keeps its label.
+   */
   function cellText(cell) {
     var copy = cell.cloneNode(true);
-    var skip = copy.querySelectorAll('[data-csv-skip]');
+    var skip = copy.querySelectorAll('[data-csv-skip], button:not(.sort), select, textarea, script, style, template');
     for (var i = 0; i < skip.length; i++) skip[i].remove();
     return copy.textContent.replace(/\s+/g, ' ').trim();
   }
