@@ -475,6 +475,29 @@ mod tests {
     }
 
     #[test]
+    fn context_reads_like_letter_002() {
+        let mut all = Vec::new();
+        let mut urn = 0;
+        let mut add = |la: &str, phase, governance, n, latest| {
+            for _ in 0..n {
+                urn += 1;
+                all.push(ProfileSchool { urn: Urn(urn), la_name: la.into(), phase, governance, trust: None, latest });
+            }
+        };
+        add("Stoke-on-Trent", Phase::Primary, Governance::Maintained, 45, Some(Good));
+        add("Stoke-on-Trent", Phase::Primary, Governance::AcademyConverter, 21, Some(RequiresImprovement));
+        add("Stoke-on-Trent", Phase::Primary, Governance::AcademySponsorLed, 5, Some(Inadequate));
+        add("Stoke-on-Trent", Phase::Secondary, Governance::Maintained, 3, Some(Good));
+        add("Stoke-on-Trent", Phase::Special, Governance::Maintained, 4, Some(Outstanding));
+        add("Elsewhere", Phase::Primary, Governance::Maintained, 10, Some(Good));
+        let p = LaProfile::build("Stoke-on-Trent", NaiveDate::from_ymd_opt(2015, 1, 27).unwrap(), &all);
+        let text = describe_context(&p);
+        assert_eq!(text[0], "On 2015-01-27 there are 71 primary schools, three secondary schools and four special schools in Stoke-on-Trent.");
+        assert_eq!(text[1], "Forty-five of the 71 primary schools are local authority maintained and 26 are academies or free schools, of which 21 academy converters, five sponsor-led academies and no free schools.".replace("Forty-five", "45"));
+        assert!(text.iter().any(|l| l.starts_with("No trusts run")), "{text:?}");
+    }
+
+    #[test]
     fn ranking_orders_las_with_ties() {
         let all = vec![
             school(1, "A", Phase::Primary, Some(Good)),
@@ -667,5 +690,72 @@ pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
             k => format!("; {} had no previous judgement", number_words(k)),
         }
     ));
+    lines
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", number_words(n), if n == 1 { one } else { many })
+}
+
+/// Letter 002's "Context" paragraph, written from a profile: the schools by phase, then for the
+/// primary and secondary phases how many the LA maintains and how many are academies of each
+/// route, then the trusts.
+pub fn describe_context(p: &LaProfile) -> Vec<String> {
+    let group_total = |group: Phase| -> BTreeMap<Governance, usize> {
+        let mut by = BTreeMap::new();
+        for phase in p.phases.iter().filter(|b| b.phase.reporting_group() == group) {
+            for (g, n) in &phase.by_governance {
+                *by.entry(*g).or_insert(0) += n;
+            }
+        }
+        by
+    };
+    let phase_words = |phase: Phase, one: &str, many: &str| -> Option<String> {
+        let n: usize = group_total(phase).values().sum();
+        (n > 0).then(|| plural(n, one, many))
+    };
+    let listed: Vec<String> = [
+        phase_words(Phase::Primary, "primary school", "primary schools"),
+        phase_words(Phase::Secondary, "secondary school", "secondary schools"),
+        phase_words(Phase::Special, "special school", "special schools"),
+        phase_words(Phase::PupilReferralUnit, "pupil referral unit", "pupil referral units"),
+        phase_words(Phase::Nursery, "nursery school", "nursery schools"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let list = match listed.as_slice() {
+        [] => return vec![format!("There are no open state-funded schools in {} on {}.", p.la_name, p.at)],
+        [one] => one.clone(),
+        many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+    };
+    let mut lines = vec![format!("On {} there are {list} in {}.", p.at, p.la_name)];
+    for (phase, name) in [(Phase::Primary, "primary"), (Phase::Secondary, "secondary")] {
+        let by = group_total(phase);
+        let total: usize = by.values().sum();
+        if total == 0 {
+            continue;
+        }
+        let get = |g| by.get(&g).copied().unwrap_or(0);
+        let academies = get(Governance::AcademyConverter) + get(Governance::AcademySponsorLed) + get(Governance::FreeSchool);
+        lines.push(capitalised(&format!(
+            "{} of the {total} {name} schools are local authority maintained and {} {} academies or free schools, of which {} academy converters, {} sponsor-led academies and {} free schools.",
+            number_words(get(Governance::Maintained)),
+            number_words(academies),
+            if academies == 1 { "is" } else { "are" },
+            number_words(get(Governance::AcademyConverter)),
+            number_words(get(Governance::AcademySponsorLed)),
+            number_words(get(Governance::FreeSchool)),
+        )));
+    }
+    lines.push(format!("{} run at least one of its schools.", capitalised(&plural(p.trusts, "trust", "trusts"))));
+    for share in p.shares.iter().filter(|s| s.standing.is_some() && s.la_percent.is_some()) {
+        let (Some(la), Some(england), Some(standing)) = (share.la_percent, share.england_percent, &share.standing) else { continue };
+        let what = match share.group {
+            PhaseGroup::All => "schools".to_string(),
+            PhaseGroup::Phase(phase) => format!("{} schools", phase.label()),
+        };
+        lines.push(format!("{:.0}% of its inspected {what} are good or outstanding, against {:.0}% in England: {} is {standing}.", la, england, p.la_name));
+    }
     lines
 }

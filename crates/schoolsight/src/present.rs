@@ -23,6 +23,10 @@ fn percent(p: Option<f64>) -> String {
 
 pub fn la_profile(p: &LaProfile) -> String {
     let mut out = String::new();
+    for line in schoolsight_domain::analysis::describe_context(p) {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
     let _ = writeln!(out, "{} — state-funded schools open on {}", p.la_name, p.at);
     let _ = writeln!(out, "  {} schools; {} trusts run at least one of them", p.schools, p.trusts);
     for phase in &p.phases {

@@ -122,6 +122,8 @@ pub struct LaPage {
     pub default_from: String,
     pub default_to: String,
     pub letters: Vec<StoredLetter>,
+    /// Letter 002's "Context" paragraph, from the data.
+    pub context: Vec<String>,
 }
 
 const COLUMNS: [Governance; 4] =
@@ -204,6 +206,7 @@ fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>)
         default_from: year_start.to_string(),
         default_to: profile.at.to_string(),
         letters,
+        context: schoolsight_domain::analysis::describe_context(&profile),
         profile,
     }
 }
