@@ -148,6 +148,8 @@ pub struct SimilarRow {
 #[derive(Template)]
 #[template(path = "school_outcomes.html")]
 pub struct SchoolOutcomesPage {
+    /// What each chart sets the school beside.
+    pub compared_with: String,
     pub outcomes: SchoolOutcomes,
     pub measures: Vec<MeasureView>,
     pub similar_title: String,
@@ -187,7 +189,7 @@ fn school_page(outcomes: SchoolOutcomes) -> SchoolOutcomesPage {
             (format!("{} in {}: the schools most like this one", c.measure.label(), s.year), summary, rows)
         }
     };
-    SchoolOutcomesPage { outcomes, measures, similar_title, similar_summary, similar }
+    SchoolOutcomesPage { compared_with: "this school, its LA and England".into(), outcomes, measures, similar_title, similar_summary, similar }
 }
 
 pub async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response {
@@ -209,6 +211,7 @@ pub struct RankRow {
 #[derive(Template)]
 #[template(path = "la_outcomes.html")]
 pub struct LaOutcomesPage {
+    pub compared_with: String,
     pub outcomes: LaOutcomes,
     pub ranks: Vec<RankRow>,
     pub measures: Vec<MeasureView>,
@@ -228,7 +231,7 @@ pub async fn la(State(store): State<Store>, Path(name): Path<String>) -> Respons
             })
             .collect();
         let measures = outcomes.measures.iter().map(|m| measure_view(m, &outcomes.la_name)).collect();
-        Ok(LaOutcomesPage { outcomes, ranks, measures })
+        Ok(LaOutcomesPage { compared_with: format!("{} and England", outcomes.la_name), outcomes, ranks, measures })
     }
     .await)
 }
