@@ -65,12 +65,14 @@ pub fn date_in_name(name: &str) -> Option<NaiveDate> {
 
 fn compact_date(base: &str) -> Option<NaiveDate> {
     let bytes = base.as_bytes();
+    // Work on bytes: a name may hold multi-byte characters, and slicing the text at an
+    // arbitrary byte would split one (a fuzzer found that).
     (0..bytes.len().saturating_sub(7)).find_map(|i| {
-        let run = &base[i..i + 8];
+        let run = &bytes[i..i + 8];
         let bounded = (i == 0 || !bytes[i - 1].is_ascii_digit())
             && bytes.get(i + 8).is_none_or(|b| !b.is_ascii_digit());
-        (bounded && run.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| NaiveDate::parse_from_str(run, "%Y%m%d").ok())
+        (bounded && run.iter().all(u8::is_ascii_digit))
+            .then(|| std::str::from_utf8(run).ok().and_then(|r| NaiveDate::parse_from_str(r, "%Y%m%d").ok()))
             .flatten()
             .filter(|d| (1990..2100).contains(&chrono::Datelike::year(d)))
     })
@@ -124,5 +126,8 @@ mod tests {
         assert_eq!(date_in_name("state funded schools as at 31 December 2024.csv"), d(2024, 12, 31));
         assert_eq!(date_in_name("2018-2019_850_ks2final.csv"), None);
         assert_eq!(date_in_name("123456789.csv"), None);
+        // Regression (fuzzer): multi-byte characters before eight bytes must not split.
+        assert_eq!(date_in_name("éȤȤȤȤ20220420.csv"), d(2022, 4, 20));
+        assert_eq!(date_in_name("ȤȤȤȤȤȤȤȤȤ"), None);
     }
 }
