@@ -31,6 +31,9 @@ pub use queries::{LaSchool, SchoolHistory, SchoolHit, Totals};
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// England's schools as at a date, kept until the data changes: every LA page and ranking
+    /// needs all of them, and building them costs a query per school.
+    profiles: std::sync::Arc<std::sync::Mutex<Option<queries::ProfileCache>>>,
 }
 
 /// Which server the URL named.
@@ -102,7 +105,7 @@ impl Store {
             // WAL lets the dashboard read while an import writes.
             sqlx::raw_sql("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let store = Store { pool, backend };
+        let store = Store { pool, backend, profiles: Default::default() };
         migrate::run(&store.pool).await?;
         Ok(store)
     }

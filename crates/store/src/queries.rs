@@ -1,5 +1,7 @@
 //! Reading back: the register, histories, and the inputs of the domain's analyses.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use schoolsight_domain::analysis::{InspectedSchool, LaProfile, LaRanking, Movement, OutcomeSummary, PhaseGroup, ProfileSchool};
 use schoolsight_domain::school::open_on;
@@ -9,6 +11,19 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::{Store, StoreError};
+
+/// The last national profile built, with the date and data version it was built for.
+pub(crate) struct ProfileCache {
+    at: NaiveDate,
+    version: (i64, Option<String>),
+    schools: Arc<Vec<ProfileSchool>>,
+}
+
+impl ProfileCache {
+    fn get(&self, at: NaiveDate, version: &(i64, Option<String>)) -> Option<Arc<Vec<ProfileSchool>>> {
+        (self.at == at && &self.version == version).then(|| self.schools.clone())
+    }
+}
 
 /// A school with its whole inspection history.
 #[derive(Debug, Clone, Serialize)]
@@ -159,8 +174,27 @@ impl Store {
         }
     }
 
-    /// Every state-funded school open on `at`, with its latest graded judgement by then.
-    pub async fn profile_schools(&self, at: NaiveDate) -> Result<Vec<ProfileSchool>, StoreError> {
+    /// What identifies the data's state: every import adds a file. Casework does not change
+    /// profiles, so it need not be counted.
+    async fn data_version(&self) -> Result<(i64, Option<String>), StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS files, MAX(imported_at) AS latest FROM import_files").fetch_one(&self.pool).await?;
+        Ok((row.try_get("files")?, row.try_get("latest")?))
+    }
+
+    /// Every state-funded school open on `at`, with its latest graded judgement by then;
+    /// answered from memory while the data has not changed since the last answer for `at`.
+    pub async fn profile_schools(&self, at: NaiveDate) -> Result<Arc<Vec<ProfileSchool>>, StoreError> {
+        let version = self.data_version().await?;
+        let cached = self.profiles.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|c| c.get(at, &version));
+        if let Some(schools) = cached {
+            return Ok(schools);
+        }
+        let schools = Arc::new(self.load_profile_schools(at).await?);
+        *self.profiles.lock().unwrap_or_else(|p| p.into_inner()) = Some(ProfileCache { at, version, schools: schools.clone() });
+        Ok(schools)
+    }
+
+    async fn load_profile_schools(&self, at: NaiveDate) -> Result<Vec<ProfileSchool>, StoreError> {
         let keys = state_funded_keys();
         let rows = sqlx::query(
             "SELECT s.urn, s.la_name, s.phase, s.governance, s.trust, s.status, s.open_date, s.close_date, \

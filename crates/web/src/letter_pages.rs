@@ -95,7 +95,7 @@ pub async fn search(State(store): State<Store>, State(index): State<Arc<SearchIn
             return Ok(SearchPage { query, schools: Vec::new(), letters: Vec::new() });
         }
         let schools = store.find_schools(&query, 50).await?;
-        let letters = index.search(&query, 50)?;
+        let letters = crate::search_letters(index, query.clone()).await?;
         Ok(SearchPage { query, schools, letters })
     }
     .await)

@@ -177,6 +177,15 @@ fn required_day(text: &str, what: &str) -> Result<NaiveDate, AppError> {
         .ok_or_else(|| AppError::BadRequest(format!("{what} is required")))
 }
 
+/// Searches letters on a blocking thread: ranking and snippets take real CPU time, which must
+/// not hold up the few threads that serve every other request.
+pub(crate) async fn search_letters(index: Arc<SearchIndex>, query: String) -> Result<Vec<schoolsight_search::SearchHit>, AppError> {
+    tokio::task::spawn_blocking(move || index.search(&query, 50))
+        .await
+        .map_err(|e| AppError::Internal(format!("search: {e}")))?
+        .map_err(AppError::from)
+}
+
 /// A URN from a path segment.
 fn parse_urn(text: &str) -> Result<schoolsight_domain::Urn, AppError> {
     text.parse().map(schoolsight_domain::Urn).map_err(|_| AppError::BadRequest(format!("'{text}' is not a URN")))
