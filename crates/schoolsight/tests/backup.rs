@@ -4,13 +4,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
 
 use chrono::NaiveDate;
 use schoolsight_domain::Urn;
 use schoolsight_domain::casework::{ConcernCategory, Role};
+mod common;
+
+use common::Sandbox;
 use schoolsight_store::backup::PageCursor;
-use schoolsight_store::testing::{TestBackend, TestDatabase};
+use schoolsight_store::testing::TestBackend;
 use schoolsight_store::{NewCase, NewUser, Store, test_each_backend};
 
 fn shared(rel: &str) -> PathBuf {
@@ -19,50 +22,6 @@ fn shared(rel: &str) -> PathBuf {
 
 fn path(p: &Path) -> String {
     p.display().to_string()
-}
-
-/// A database on one back end with a working folder (its search index lives there).
-struct Place {
-    dir: tempfile::TempDir,
-    db: TestDatabase,
-}
-
-impl Place {
-    async fn new(backend: TestBackend) -> Place {
-        Place { dir: tempfile::tempdir().unwrap(), db: TestDatabase::new(backend).await }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_schoolsight"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("DATABASE_URL", &self.db.url)
-            .env("SCHOOLSIGHT_INDEX", self.dir.path().join("index"))
-            .env("RUST_BACKTRACE", "0")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?} on {:?}: {}", self.db.backend, String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs a command that must fail; returns its error text.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "{args:?} succeeded: {}", String::from_utf8_lossy(&out.stdout));
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    async fn remove(self) {
-        self.db.remove().await;
-    }
 }
 
 /// Every table's rows, each row rendered exactly (floats by their bits' debug form), sorted:
@@ -94,7 +53,7 @@ fn counts(dump: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, usize> {
 
 /// Real data in every kind of table: a GIAS extract, a KS2 performance file, the seed letters
 /// (one action closed), a user and a case with its events, meeting and audit entries.
-async fn fill(place: &Place) {
+async fn fill(place: &Sandbox) {
     let gias = shared("data/hampshire-surrey-2017-2022/20220420_gias.csv");
     let ks2 = shared("data/hampshire-surrey-2017-2022/2018-2019_850_ks2final.csv");
     place.ok(&["import", &path(&gias), &path(&ks2)]);
@@ -138,7 +97,7 @@ fn other(backend: TestBackend) -> TestBackend {
 
 test_each_backend!(a_backup_restores_everything_on_both_back_ends, super::a_backup_restores_everything_on_both_back_ends);
 async fn a_backup_restores_everything_on_both_back_ends(backend: TestBackend) {
-    let source = Place::new(backend).await;
+    let source = Sandbox::new(backend).await;
     fill(&source).await;
     let before = dump(&source.db.store().await).await;
     for table in ["import_files", "schools", "inspections", "measures", "letters", "letter_actions", "users", "cases", "audit_log"] {
@@ -151,7 +110,7 @@ async fn a_backup_restores_everything_on_both_back_ends(backend: TestBackend) {
     let searched = source.ok(&["search", "monitoring", "--json"]);
 
     for target_backend in [backend, other(backend)] {
-        let target = Place::new(target_backend).await;
+        let target = Sandbox::new(target_backend).await;
         let said = target.ok(&["restore", &path(&file)]);
         assert!(said.contains(&format!("restored {total} rows")), "{said}");
         let after = dump(&target.db.store().await).await;
@@ -162,7 +121,7 @@ async fn a_backup_restores_everything_on_both_back_ends(backend: TestBackend) {
         // And the same again from the restored copy: a backup of a restore is the same data.
         let again = target.file("again.backup");
         target.ok(&["backup", &path(&again)]);
-        let third = Place::new(backend).await;
+        let third = Sandbox::new(backend).await;
         third.ok(&["restore", &path(&again)]);
         assert!(dump(&third.db.store().await).await == before, "{backend:?} → {target_backend:?} → {backend:?}");
         third.remove().await;
@@ -173,13 +132,13 @@ async fn a_backup_restores_everything_on_both_back_ends(backend: TestBackend) {
 
 test_each_backend!(restore_refuses_a_database_with_data_unless_told_to_replace_it, super::restore_refuses_a_database_with_data_unless_told_to_replace_it);
 async fn restore_refuses_a_database_with_data_unless_told_to_replace_it(backend: TestBackend) {
-    let source = Place::new(backend).await;
+    let source = Sandbox::new(backend).await;
     source.ok(&["import", &path(&shared("data/hampshire-surrey-2017-2022/20220420_gias.csv"))]);
     let file = source.file("gias.backup");
     source.ok(&["backup", &path(&file)]);
     let wanted = dump(&source.db.store().await).await;
 
-    let target = Place::new(backend).await;
+    let target = Sandbox::new(backend).await;
     target.ok(&["import", &path(&shared("data/hampshire-surrey-2017-2022/2021_936_gias.csv"))]);
     let held = dump(&target.db.store().await).await;
     let err = target.fails(&["restore", &path(&file)]);
@@ -241,7 +200,7 @@ fn schema_version(plain: &str) -> i64 {
 
 test_each_backend!(a_damaged_backup_is_refused_and_leaves_the_target_untouched, super::a_damaged_backup_is_refused_and_leaves_the_target_untouched);
 async fn a_damaged_backup_is_refused_and_leaves_the_target_untouched(backend: TestBackend) {
-    let source = Place::new(backend).await;
+    let source = Sandbox::new(backend).await;
     source.ok(&["import", &path(&shared("data/hampshire-surrey-2017-2022/20220420_gias.csv"))]);
     source.ok(&["letters", "ingest", &path(&shared("letters"))]);
     let file = source.file("good.backup");
@@ -258,8 +217,8 @@ async fn a_damaged_backup_is_refused_and_leaves_the_target_untouched(backend: Te
     std::fs::write(&plain_file, &plain).unwrap();
 
     // An empty target and one with data: both stay exactly as they were.
-    let empty = Place::new(backend).await;
-    let held = Place::new(backend).await;
+    let empty = Sandbox::new(backend).await;
+    let held = Sandbox::new(backend).await;
     held.ok(&["import", &path(&shared("data/hampshire-surrey-2017-2022/2021_936_gias.csv"))]);
     for target in [&empty, &held] {
         let before = dump(&target.db.store().await).await;
@@ -315,7 +274,7 @@ async fn every_table_the_migrations_create_is_backed_up(backend: TestBackend) {
     }
     assert!(created.contains("schools") && created.contains("letters"), "{created:?}");
 
-    let place = Place::new(backend).await;
+    let place = Sandbox::new(backend).await;
     let store = place.db.store().await;
     let schema = store.database_schema().await.unwrap();
     let found: BTreeSet<String> = schema.tables.iter().map(|t| t.name.clone()).collect();

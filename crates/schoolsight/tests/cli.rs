@@ -1,58 +1,18 @@
 //! The `schoolsight` binary as a user runs it, on a fresh SQLite database per test.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+mod common;
+
+use common::Sandbox;
 use schoolsight_store::test_each_backend;
-use schoolsight_store::testing::{TestBackend, TestDatabase};
-use serde_json::Value;
+use schoolsight_store::testing::TestBackend;
 
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
 }
 
 /// A working folder and a fresh database on one back end.
-struct Sandbox {
-    dir: tempfile::TempDir,
-    db: TestDatabase,
-}
-
-impl Sandbox {
-    async fn new(backend: TestBackend) -> Sandbox {
-        Sandbox { dir: tempfile::tempdir().unwrap(), db: TestDatabase::new(backend).await }
-    }
-
-    async fn remove(self) {
-        self.db.remove().await;
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_schoolsight"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("DATABASE_URL", &self.db.url)
-            .env("RUST_BACKTRACE", "0")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    }
-}
-
 fn gias_2022() -> String {
     shared("hampshire-surrey-2017-2022/20220420_gias.csv").display().to_string()
 }
@@ -161,25 +121,6 @@ async fn query_commands_answer_in_text_and_json(backend: TestBackend) {
     let unknown = s.run(&["la-profile", "--la", "Atlantis"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no local authority matches 'Atlantis'"));
     s.remove().await;
-}
-
-impl Sandbox {
-    /// Runs with `input` on standard input.
-    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
-        use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_schoolsight"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("DATABASE_URL", &self.db.url)
-            .env("RUST_BACKTRACE", "0")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-        child.wait_with_output().unwrap()
-    }
 }
 
 test_each_backend!(users_are_added_with_a_password_from_standard_input, super::users_are_added_with_a_password_from_standard_input);

@@ -2,12 +2,15 @@
 //! school or LA in the register, track actions, search, and refuse bad input cleanly.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use schoolsight_bundle::gias::{self, GiasRow};
 use schoolsight_bundle::Encoding;
+mod common;
+
+use common::Sandbox;
 use schoolsight_store::test_each_backend;
-use schoolsight_store::testing::{TestBackend, TestDatabase};
+use schoolsight_store::testing::TestBackend;
 use serde_json::Value;
 
 fn shared(rel: &str) -> PathBuf {
@@ -39,46 +42,19 @@ fn register() -> Vec<GiasRow> {
     ]
 }
 
-struct Sandbox {
-    dir: tempfile::TempDir,
-    db: TestDatabase,
+/// A sandbox whose register holds the schools and LAs the letters name.
+async fn sandbox(backend: TestBackend) -> Sandbox {
+    let s = Sandbox::new(backend).await;
+    let file = s.file("edubasealldata20190601.csv");
+    gias::write(&file, &register(), Encoding::Windows1252).unwrap();
+    s.ok(&["import", &file.display().to_string()]);
+    s
 }
 
-impl Sandbox {
-    async fn new(backend: TestBackend) -> Sandbox {
-        let s = Sandbox { dir: tempfile::tempdir().unwrap(), db: TestDatabase::new(backend).await };
-        let file = s.dir.path().join("edubasealldata20190601.csv");
-        gias::write(&file, &register(), Encoding::Windows1252).unwrap();
-        s.ok(&["import", &file.display().to_string()]);
-        s
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_schoolsight"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("DATABASE_URL", &self.db.url)
-            .env("SCHOOLSIGHT_INDEX", self.dir.path().join("index"))
-            .env("RUST_BACKTRACE", "0")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    fn ingest_seeds(&self) -> String {
-        let letters = shared("letters").display().to_string();
-        let reports = shared("data/ofsted-school-reports-sample").display().to_string();
-        self.ok(&["letters", "ingest", &letters, &reports])
-    }
+fn ingest_seeds(s: &Sandbox) -> String {
+    let letters = shared("letters").display().to_string();
+    let reports = shared("data/ofsted-school-reports-sample").display().to_string();
+    s.ok(&["letters", "ingest", &letters, &reports])
 }
 
 fn letter_id_of(s: &Sandbox, file: &str) -> String {
@@ -88,11 +64,11 @@ fn letter_id_of(s: &Sandbox, file: &str) -> String {
 
 test_each_backend!(seed_letters_are_linked_and_their_actions_tracked, super::seed_letters_are_linked_and_their_actions_tracked);
 async fn seed_letters_are_linked_and_their_actions_tracked(backend: TestBackend) {
-    let s = Sandbox::new(backend).await;
-    let first = s.ingest_seeds();
+    let s = sandbox(backend).await;
+    let first = ingest_seeds(&s);
     // Five letters and their README, four report files (PDF and text) and their SOURCE.md.
     assert!(first.contains("11 letters stored, 0 already stored, 0 refused; 11 searchable"), "{first}");
-    let again = s.ingest_seeds();
+    let again = ingest_seeds(&s);
     assert!(again.contains("0 letters stored, 11 already stored"), "{again}");
 
     let store = s.db.store().await;
@@ -128,8 +104,8 @@ async fn seed_letters_are_linked_and_their_actions_tracked(backend: TestBackend)
 
 test_each_backend!(search_ranks_highlights_and_survives_a_lost_index, super::search_ranks_highlights_and_survives_a_lost_index);
 async fn search_ranks_highlights_and_survives_a_lost_index(backend: TestBackend) {
-    let s = Sandbox::new(backend).await;
-    s.ingest_seeds();
+    let s = sandbox(backend).await;
+    ingest_seeds(&s);
     let hits = s.json(&["search", "core group meetings every six weeks", "--json"]);
     let staffordshire = s.db.store().await.letters_for_la("Staffordshire").await.unwrap()[0].id.clone();
     assert_eq!(hits[0]["id"], staffordshire.as_str());
@@ -143,7 +119,7 @@ async fn search_ranks_highlights_and_survives_a_lost_index(backend: TestBackend)
 
 test_each_backend!(bad_files_are_refused_by_name_and_nothing_half_stored, super::bad_files_are_refused_by_name_and_nothing_half_stored);
 async fn bad_files_are_refused_by_name_and_nothing_half_stored(backend: TestBackend) {
-    let s = Sandbox::new(backend).await;
+    let s = sandbox(backend).await;
     let empty = s.dir.path().join("empty.txt");
     std::fs::write(&empty, "  \n").unwrap();
     let junk = s.dir.path().join("junk.pdf");
