@@ -398,6 +398,177 @@ pub fn timeline(mut inspections: Vec<Inspection>) -> Vec<TimelineEntry> {
     entries
 }
 
+/// Numbers as the letters write them: words to twenty, digits beyond.
+pub fn number_words(n: usize) -> String {
+    const WORDS: [&str; 21] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    ];
+    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn schools(n: usize) -> String {
+    format!("{} {}", number_words(n), if n == 1 { "school" } else { "schools" })
+}
+
+/// One judgement's sentence: how many, and where they came from.
+fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]) -> String {
+    let n = outcome.count;
+    let verb = match outcome.judgement {
+        Judgement::RequiresImprovement => "judged to require improvement".to_string(),
+        Judgement::Inadequate => {
+            let categories: Vec<String> =
+                outcome.categories.iter().map(|(c, k)| format!("{} {}", number_words(*k), c.label())).collect();
+            if categories.is_empty() { "judged inadequate".to_string() } else { format!("judged inadequate ({})", categories.join(", ")) }
+        }
+        j => format!("graded {}", j.label()),
+    };
+    // Group by where each came from: improved from good, held at good, and so on.
+    // The previous judgement is named as it was then: grade 3 before September 2012 was
+    // "satisfactory".
+    let mut origins: BTreeMap<(Movement, String), usize> = BTreeMap::new();
+    for s in inspected.iter().filter(|s| s.judgement == outcome.judgement) {
+        let previous = match (s.previous, s.previous_date) {
+            (Some(p), Some(d)) => p.label_at(d).to_string(),
+            (Some(p), None) => p.label().to_string(),
+            (None, _) => String::new(),
+        };
+        *origins.entry((s.movement, previous)).or_insert(0) += 1;
+    }
+    let parts: Vec<String> = origins
+        .iter()
+        .map(|((movement, previous), k)| {
+            let who = if *k == n && n == 2 { "both".to_string() } else if *k == n && n > 2 { format!("all {}", number_words(n)) } else { number_words(*k) };
+            match movement {
+                Movement::Improved => format!("{who} had improved from a previous {previous} judgement"),
+                Movement::Held => format!("{who} had stayed at {previous}"),
+                Movement::Declined => format!("{who} had declined from a previous {previous} judgement"),
+                Movement::NoPrevious => format!("{who} had no previous judgement"),
+            }
+        })
+        .collect();
+    let was = if n == 1 { "was" } else { "were" };
+    match parts.as_slice() {
+        [] => format!("{} {was} {verb}", schools(n)),
+        [only] => format!("{} {was} {verb}: {only}", schools(n)),
+        many => format!("{} {was} {verb}: {} and {}", schools(n), many[..many.len() - 1].join(", "), many[many.len() - 1]),
+    }
+}
+
+/// The "Inspection outcomes" section of a focused-inspection letter, written from the data:
+/// how many schools were inspected and of which phases, then each judgement with where its
+/// schools came from ("two were graded outstanding: both had improved from a previous good
+/// judgement"), then how many improved, held and declined.
+pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
+    if summary.inspected == 0 {
+        return vec![format!("No schools in {} had a graded inspection between {} and {}.", summary.la_name, summary.from, summary.to)];
+    }
+    let phases: Vec<String> = summary
+        .by_phase
+        .iter()
+        .map(|(p, n)| format!("{} {} {}", number_words(*n), p.label(), if *n == 1 { "school" } else { "schools" }))
+        .collect();
+    let phase_list = match phases.as_slice() {
+        [one] => one.clone(),
+        many => format!("{}; and {}", many[..many.len() - 1].join("; "), many[many.len() - 1]),
+    };
+    let mut lines = vec![format!(
+        "{} in {} had a graded inspection between {} and {}: {phase_list}.",
+        capitalised(&schools(summary.inspected)),
+        summary.la_name,
+        summary.from,
+        summary.to
+    )];
+    let inspected: Vec<&InspectedSchool> = summary.schools.iter().collect();
+    for outcome in summary.judgements.iter().filter(|o| o.count > 0) {
+        lines.push(format!("{}.", capitalised(&judgement_sentence(outcome, &inspected))));
+    }
+    let count = |m: Movement| summary.movements.get(&m).copied().unwrap_or(0);
+    lines.push(format!(
+        "In all, {} improved, {} stayed the same and {} declined since their previous inspection{}.",
+        schools(count(Movement::Improved)),
+        number_words(count(Movement::Held)),
+        number_words(count(Movement::Declined)),
+        match count(Movement::NoPrevious) {
+            0 => String::new(),
+            k => format!("; {} had no previous judgement", number_words(k)),
+        }
+    ));
+    lines
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", number_words(n), if n == 1 { one } else { many })
+}
+
+/// Letter 002's "Context" paragraph, written from a profile: the schools by phase, then for the
+/// primary and secondary phases how many the LA maintains and how many are academies of each
+/// route, then the trusts.
+pub fn describe_context(p: &LaProfile) -> Vec<String> {
+    let group_total = |group: Phase| -> BTreeMap<Governance, usize> {
+        let mut by = BTreeMap::new();
+        for phase in p.phases.iter().filter(|b| b.phase.reporting_group() == group) {
+            for (g, n) in &phase.by_governance {
+                *by.entry(*g).or_insert(0) += n;
+            }
+        }
+        by
+    };
+    let phase_words = |phase: Phase, one: &str, many: &str| -> Option<String> {
+        let n: usize = group_total(phase).values().sum();
+        (n > 0).then(|| plural(n, one, many))
+    };
+    let listed: Vec<String> = [
+        phase_words(Phase::Primary, "primary school", "primary schools"),
+        phase_words(Phase::Secondary, "secondary school", "secondary schools"),
+        phase_words(Phase::Special, "special school", "special schools"),
+        phase_words(Phase::PupilReferralUnit, "pupil referral unit", "pupil referral units"),
+        phase_words(Phase::Nursery, "nursery school", "nursery schools"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let list = match listed.as_slice() {
+        [] => return vec![format!("There are no open state-funded schools in {} on {}.", p.la_name, p.at)],
+        [one] => one.clone(),
+        many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+    };
+    let mut lines = vec![format!("On {} there are {list} in {}.", p.at, p.la_name)];
+    for (phase, name) in [(Phase::Primary, "primary"), (Phase::Secondary, "secondary")] {
+        let by = group_total(phase);
+        let total: usize = by.values().sum();
+        if total == 0 {
+            continue;
+        }
+        let get = |g| by.get(&g).copied().unwrap_or(0);
+        let academies = get(Governance::AcademyConverter) + get(Governance::AcademySponsorLed) + get(Governance::FreeSchool);
+        lines.push(capitalised(&format!(
+            "{} of the {total} {name} schools are local authority maintained and {} {} academies or free schools, of which {} academy converters, {} sponsor-led academies and {} free schools.",
+            number_words(get(Governance::Maintained)),
+            number_words(academies),
+            if academies == 1 { "is" } else { "are" },
+            number_words(get(Governance::AcademyConverter)),
+            number_words(get(Governance::AcademySponsorLed)),
+            number_words(get(Governance::FreeSchool)),
+        )));
+    }
+    lines.push(format!("{} run at least one of its schools.", capitalised(&plural(p.trusts, "trust", "trusts"))));
+    for share in p.shares.iter().filter(|s| s.standing.is_some() && s.la_percent.is_some()) {
+        let (Some(la), Some(england), Some(standing)) = (share.la_percent, share.england_percent, &share.standing) else { continue };
+        let what = match share.group {
+            PhaseGroup::All => "schools".to_string(),
+            PhaseGroup::Phase(phase) => format!("{} schools", phase.label()),
+        };
+        lines.push(format!("{:.0}% of its inspected {what} are good or outstanding, against {:.0}% in England: {} is {standing}.", la, england, p.la_name));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -587,175 +758,4 @@ mod tests {
         assert_eq!(s.movements.get(&Movement::Declined), Some(&1));
         assert_eq!(s.movements.get(&Movement::NoPrevious), Some(&1));
     }
-}
-
-/// Numbers as the letters write them: words to twenty, digits beyond.
-pub fn number_words(n: usize) -> String {
-    const WORDS: [&str; 21] = [
-        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-    ];
-    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
-
-fn schools(n: usize) -> String {
-    format!("{} {}", number_words(n), if n == 1 { "school" } else { "schools" })
-}
-
-/// One judgement's sentence: how many, and where they came from.
-fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]) -> String {
-    let n = outcome.count;
-    let verb = match outcome.judgement {
-        Judgement::RequiresImprovement => "judged to require improvement".to_string(),
-        Judgement::Inadequate => {
-            let categories: Vec<String> =
-                outcome.categories.iter().map(|(c, k)| format!("{} {}", number_words(*k), c.label())).collect();
-            if categories.is_empty() { "judged inadequate".to_string() } else { format!("judged inadequate ({})", categories.join(", ")) }
-        }
-        j => format!("graded {}", j.label()),
-    };
-    // Group by where each came from: improved from good, held at good, and so on.
-    // The previous judgement is named as it was then: grade 3 before September 2012 was
-    // "satisfactory".
-    let mut origins: BTreeMap<(Movement, String), usize> = BTreeMap::new();
-    for s in inspected.iter().filter(|s| s.judgement == outcome.judgement) {
-        let previous = match (s.previous, s.previous_date) {
-            (Some(p), Some(d)) => p.label_at(d).to_string(),
-            (Some(p), None) => p.label().to_string(),
-            (None, _) => String::new(),
-        };
-        *origins.entry((s.movement, previous)).or_insert(0) += 1;
-    }
-    let parts: Vec<String> = origins
-        .iter()
-        .map(|((movement, previous), k)| {
-            let who = if *k == n && n == 2 { "both".to_string() } else if *k == n && n > 2 { format!("all {}", number_words(n)) } else { number_words(*k) };
-            match movement {
-                Movement::Improved => format!("{who} had improved from a previous {previous} judgement"),
-                Movement::Held => format!("{who} had stayed at {previous}"),
-                Movement::Declined => format!("{who} had declined from a previous {previous} judgement"),
-                Movement::NoPrevious => format!("{who} had no previous judgement"),
-            }
-        })
-        .collect();
-    let was = if n == 1 { "was" } else { "were" };
-    match parts.as_slice() {
-        [] => format!("{} {was} {verb}", schools(n)),
-        [only] => format!("{} {was} {verb}: {only}", schools(n)),
-        many => format!("{} {was} {verb}: {} and {}", schools(n), many[..many.len() - 1].join(", "), many[many.len() - 1]),
-    }
-}
-
-/// The "Inspection outcomes" section of a focused-inspection letter, written from the data:
-/// how many schools were inspected and of which phases, then each judgement with where its
-/// schools came from ("two were graded outstanding: both had improved from a previous good
-/// judgement"), then how many improved, held and declined.
-pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
-    if summary.inspected == 0 {
-        return vec![format!("No schools in {} had a graded inspection between {} and {}.", summary.la_name, summary.from, summary.to)];
-    }
-    let phases: Vec<String> = summary
-        .by_phase
-        .iter()
-        .map(|(p, n)| format!("{} {} {}", number_words(*n), p.label(), if *n == 1 { "school" } else { "schools" }))
-        .collect();
-    let phase_list = match phases.as_slice() {
-        [one] => one.clone(),
-        many => format!("{}; and {}", many[..many.len() - 1].join("; "), many[many.len() - 1]),
-    };
-    let mut lines = vec![format!(
-        "{} in {} had a graded inspection between {} and {}: {phase_list}.",
-        capitalised(&schools(summary.inspected)),
-        summary.la_name,
-        summary.from,
-        summary.to
-    )];
-    let inspected: Vec<&InspectedSchool> = summary.schools.iter().collect();
-    for outcome in summary.judgements.iter().filter(|o| o.count > 0) {
-        lines.push(format!("{}.", capitalised(&judgement_sentence(outcome, &inspected))));
-    }
-    let count = |m: Movement| summary.movements.get(&m).copied().unwrap_or(0);
-    lines.push(format!(
-        "In all, {} improved, {} stayed the same and {} declined since their previous inspection{}.",
-        schools(count(Movement::Improved)),
-        number_words(count(Movement::Held)),
-        number_words(count(Movement::Declined)),
-        match count(Movement::NoPrevious) {
-            0 => String::new(),
-            k => format!("; {} had no previous judgement", number_words(k)),
-        }
-    ));
-    lines
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", number_words(n), if n == 1 { one } else { many })
-}
-
-/// Letter 002's "Context" paragraph, written from a profile: the schools by phase, then for the
-/// primary and secondary phases how many the LA maintains and how many are academies of each
-/// route, then the trusts.
-pub fn describe_context(p: &LaProfile) -> Vec<String> {
-    let group_total = |group: Phase| -> BTreeMap<Governance, usize> {
-        let mut by = BTreeMap::new();
-        for phase in p.phases.iter().filter(|b| b.phase.reporting_group() == group) {
-            for (g, n) in &phase.by_governance {
-                *by.entry(*g).or_insert(0) += n;
-            }
-        }
-        by
-    };
-    let phase_words = |phase: Phase, one: &str, many: &str| -> Option<String> {
-        let n: usize = group_total(phase).values().sum();
-        (n > 0).then(|| plural(n, one, many))
-    };
-    let listed: Vec<String> = [
-        phase_words(Phase::Primary, "primary school", "primary schools"),
-        phase_words(Phase::Secondary, "secondary school", "secondary schools"),
-        phase_words(Phase::Special, "special school", "special schools"),
-        phase_words(Phase::PupilReferralUnit, "pupil referral unit", "pupil referral units"),
-        phase_words(Phase::Nursery, "nursery school", "nursery schools"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let list = match listed.as_slice() {
-        [] => return vec![format!("There are no open state-funded schools in {} on {}.", p.la_name, p.at)],
-        [one] => one.clone(),
-        many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
-    };
-    let mut lines = vec![format!("On {} there are {list} in {}.", p.at, p.la_name)];
-    for (phase, name) in [(Phase::Primary, "primary"), (Phase::Secondary, "secondary")] {
-        let by = group_total(phase);
-        let total: usize = by.values().sum();
-        if total == 0 {
-            continue;
-        }
-        let get = |g| by.get(&g).copied().unwrap_or(0);
-        let academies = get(Governance::AcademyConverter) + get(Governance::AcademySponsorLed) + get(Governance::FreeSchool);
-        lines.push(capitalised(&format!(
-            "{} of the {total} {name} schools are local authority maintained and {} {} academies or free schools, of which {} academy converters, {} sponsor-led academies and {} free schools.",
-            number_words(get(Governance::Maintained)),
-            number_words(academies),
-            if academies == 1 { "is" } else { "are" },
-            number_words(get(Governance::AcademyConverter)),
-            number_words(get(Governance::AcademySponsorLed)),
-            number_words(get(Governance::FreeSchool)),
-        )));
-    }
-    lines.push(format!("{} run at least one of its schools.", capitalised(&plural(p.trusts, "trust", "trusts"))));
-    for share in p.shares.iter().filter(|s| s.standing.is_some() && s.la_percent.is_some()) {
-        let (Some(la), Some(england), Some(standing)) = (share.la_percent, share.england_percent, &share.standing) else { continue };
-        let what = match share.group {
-            PhaseGroup::All => "schools".to_string(),
-            PhaseGroup::Phase(phase) => format!("{} schools", phase.label()),
-        };
-        lines.push(format!("{:.0}% of its inspected {what} are good or outstanding, against {:.0}% in England: {} is {standing}.", la, england, p.la_name));
-    }
-    lines
 }

@@ -120,7 +120,7 @@ async fn letter(State(store): State<Store>, Path(id): Path<String>) -> Response 
 async fn search(State(index): State<Arc<SearchIndex>>, Query(q): Query<FindQuery>) -> Response {
     reply(async {
         let text = q.q.filter(|t| !t.trim().is_empty()).ok_or_else(|| AppError::BadRequest("q is required".into()))?;
-        Ok(crate::search_letters(index, text).await?)
+        crate::search_letters(index, text).await
     }
     .await)
 }
