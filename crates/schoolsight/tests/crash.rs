@@ -9,13 +9,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use schoolsight_store::backup::{PageCursor, Snapshot};
-use schoolsight_store::testing::{TestBackend, TestDatabase};
+use schoolsight_store::testing::TestBackend;
 use schoolsight_store::{Store, test_each_backend};
+
+mod common;
+
+// The sandbox a command is run in, and killed in.
+use common::Sandbox as Target;
 
 const DEFAULT_KILLS: u64 = 20;
 /// Per scenario and back end, for the killing part (the final runs come on top).
@@ -102,58 +107,18 @@ fn letters_folder() -> &'static Path {
 }
 
 /// A database and working folder the binary runs in.
-struct Target {
-    dir: tempfile::TempDir,
-    db: TestDatabase,
-}
-
-impl Target {
-    async fn new(backend: TestBackend) -> Target {
-        Target { dir: tempfile::tempdir().unwrap(), db: TestDatabase::new(backend).await }
-    }
-
-    fn command(&self, args: &[String]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_schoolsight"));
-        command
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("DATABASE_URL", &self.db.url)
-            .env("SCHOOLSIGHT_INDEX", self.dir.path().join("index"))
-            .env("RUST_BACKTRACE", "0");
-        command
-    }
-
-    fn run(&self, args: &[String]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[String]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Starts `args` and SIGKILLs it after `delay`; true when it had already finished.
-    fn kill_after(&self, args: &[String], delay: Duration) -> bool {
-        let mut child = self.command(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        let started = Instant::now();
-        while started.elapsed() < delay {
-            if child.try_wait().unwrap().is_some() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(5).min(delay - started.elapsed().min(delay)));
+/// Starts `args` in `target` and SIGKILLs it after `delay`; true when it had already finished.
+fn kill_after(target: &Target, args: &[String], delay: Duration) -> bool {
+    let mut child = target.command(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let started = Instant::now();
+    while started.elapsed() < delay {
+        if child.try_wait().unwrap().is_some() {
+            return true;
         }
-        let _ = child.kill();
-        child.wait().unwrap().success()
+        std::thread::sleep(Duration::from_millis(5).min(delay - started.elapsed().min(delay)));
     }
-
-    async fn store(&self) -> Store {
-        self.db.store().await
-    }
-
-    async fn remove(self) {
-        self.db.remove().await;
-    }
+    let _ = child.kill();
+    child.wait().unwrap().success()
 }
 
 /// Rows per table (every table the database has).
@@ -217,7 +182,7 @@ async fn an_import_killed_at_any_moment_is_all_or_nothing(backend: TestBackend) 
     let started = Instant::now();
     reference.ok(&args);
     let reading = started.elapsed().min(full / 2);
-    let complete = counts(&reference.store().await).await;
+    let complete = counts(&reference.db.store().await).await;
     assert_eq!(complete["import_files"], 1);
     assert_eq!(complete["schools"], 24181, "one school per row of the file");
     reference.remove().await;
@@ -230,9 +195,9 @@ async fn an_import_killed_at_any_moment_is_all_or_nothing(backend: TestBackend) 
     while killed < kills() && begun.elapsed() < BUDGET {
         // Most of a debug run is reading the file; aim the kills at the writing that follows.
         let delay = rng.between(reading * 9 / 10, full);
-        let finished = target.kill_after(&args, delay);
+        let finished = kill_after(&target, &args, delay);
         killed += 1;
-        let store = target.store().await;
+        let store = target.db.store().await;
         let now = counts(&store).await;
         store.close().await;
         if now == complete {
@@ -240,7 +205,7 @@ async fn an_import_killed_at_any_moment_is_all_or_nothing(backend: TestBackend) 
             finished_first += u32::from(finished);
             let again = target.ok(&args);
             assert!(again.contains("skipped edubasealldata20190601.csv"), "{again}");
-            let store = target.store().await;
+            let store = target.db.store().await;
             assert_eq!(counts(&store).await, complete);
             store.close().await;
             target.remove().await;
@@ -259,7 +224,7 @@ async fn an_import_killed_at_any_moment_is_all_or_nothing(backend: TestBackend) 
     // Finishing the job, then nothing more to do.
     let said = target.ok(&args);
     assert!(said.contains("imported edubasealldata20190601.csv") || said.contains("skipped"), "{said}");
-    let store = target.store().await;
+    let store = target.db.store().await;
     assert_eq!(counts(&store).await, complete);
     store.close().await;
     let again = target.ok(&args);
@@ -276,7 +241,7 @@ async fn letters_ingest_killed_at_any_moment_keeps_each_letter_whole(backend: Te
     let started = Instant::now();
     reference.ok(&args);
     let full = started.elapsed();
-    let store = reference.store().await;
+    let store = reference.db.store().await;
     let actions_of = letters_and_actions(&store).await;
     store.close().await;
     reference.remove().await;
@@ -292,9 +257,9 @@ async fn letters_ingest_killed_at_any_moment_keeps_each_letter_whole(backend: Te
         // Each run reads every file again and stores those not yet stored, so later runs reach
         // new letters later.
         let delay = rng.between(full / 4, full);
-        target.kill_after(&args, delay);
+        kill_after(&target, &args, delay);
         killed += 1;
-        let store = target.store().await;
+        let store = target.db.store().await;
         let actions = letters_and_actions(&store).await;
         store.close().await;
         for (id, n) in &actions {
@@ -320,7 +285,7 @@ async fn letters_ingest_killed_at_any_moment_keeps_each_letter_whole(backend: Te
     let again = target.ok(&args);
     let n = actions_of.len();
     assert!(again.starts_with(&format!("0 letters stored, {n} already stored, 0 refused; {n} searchable")), "{again}");
-    let store = target.store().await;
+    let store = target.db.store().await;
     assert_eq!(letters_and_actions(&store).await, actions_of);
     store.close().await;
     target.remove().await;
@@ -471,7 +436,7 @@ async fn casework_killed_at_any_moment_keeps_its_audit_trail(backend: TestBacken
         child.kill().unwrap();
         child.wait().unwrap();
         killed += 1;
-        let store = target.store().await;
+        let store = target.db.store().await;
         cases_after.push(casework_is_whole(&store, &format!("kill {killed}")).await);
         store.close().await;
     }
@@ -481,7 +446,7 @@ async fn casework_killed_at_any_moment_keeps_its_audit_trail(backend: TestBacken
     // Work goes on normally after all that.
     let out = writer(Some(3)).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let store = target.store().await;
+    let store = target.db.store().await;
     assert_eq!(casework_is_whole(&store, "the last run").await, cases_after.last().unwrap() + 3);
     store.close().await;
     target.remove().await;

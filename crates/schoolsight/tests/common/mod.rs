@@ -2,6 +2,8 @@
 //! end, and the `schoolsight` binary run inside them.
 #![allow(dead_code)] // each test file uses its own part of it
 
+use std::ffi::OsStr;
+use std::fmt::Debug;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -23,7 +25,8 @@ impl Sandbox {
         self.db.remove().await;
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    /// The binary with `args`, set to work in this sandbox.
+    pub fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_schoolsight"));
         command
             .args(args)
@@ -34,7 +37,7 @@ impl Sandbox {
         command
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Output {
         self.command(args).output().unwrap()
     }
 
@@ -46,14 +49,14 @@ impl Sandbox {
     }
 
     /// Runs a command that must succeed; returns what it printed.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub fn ok<S: AsRef<OsStr> + Debug>(&self, args: &[S]) -> String {
         let out = self.run(args);
         assert!(out.status.success(), "{args:?} on {:?}: {}", self.db.backend, String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// Runs a command that must fail; returns its error text.
-    pub fn fails(&self, args: &[&str]) -> String {
+    pub fn fails<S: AsRef<OsStr> + Debug>(&self, args: &[S]) -> String {
         let out = self.run(args);
         assert!(!out.status.success(), "{args:?} succeeded: {}", String::from_utf8_lossy(&out.stdout));
         String::from_utf8(out.stderr).unwrap()
