@@ -597,6 +597,7 @@ mod tests {
             judgement: j,
             category: c,
             urn_at_time: None,
+            detail: Default::default(),
         };
         let t = timeline(vec![
             visit(2016, Some(Inadequate), Some(CategoryOfConcern::SpecialMeasures)),

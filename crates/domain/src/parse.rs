@@ -20,6 +20,8 @@ pub enum ParseError {
     Integer(String),
     #[error("'{0}' is not a number")]
     Number(String),
+    #[error("'{0}' is not a report-card grade (expected Exceptional, Strong standard, Expected standard, Needs attention, Urgent improvement, Met or Not met)")]
+    ReportCardGrade(String),
 }
 
 /// Cells that mean "no value" in the published files.

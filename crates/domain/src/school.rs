@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::judgement::{CategoryOfConcern, Judgement};
+use crate::judgement::{CategoryOfConcern, Judgement, ReportCardArea, ReportCardGrade, SubJudgements};
 
 /// The unique reference number DfE gives an establishment. A school that converts to an
 /// academy or merges gets a new URN; the links file chains them.
@@ -253,6 +253,70 @@ pub struct Inspection {
     pub category: Option<CategoryOfConcern>,
     /// The URN the school had when inspected, where the file says it differs.
     pub urn_at_time: Option<Urn>,
+    /// What the history files add: graded or not, ungraded outcome, sub-judgements, report card.
+    #[serde(flatten, default)]
+    pub detail: InspectionDetail,
+}
+
+impl Inspection {
+    /// Takes from `other` (the same visit in another record) what `self` leaves blank: a blank
+    /// never erases a value. A visit any record calls graded is graded.
+    pub fn fill_from(&mut self, other: Inspection) {
+        self.end_date = self.end_date.or(other.end_date);
+        self.publication_date = self.publication_date.or(other.publication_date);
+        self.number = self.number.take().or(other.number);
+        self.kind = self.kind.take().or(other.kind);
+        if self.judgement.is_none() {
+            self.judgement = other.judgement;
+            self.category = self.category.or(other.category);
+        }
+        self.urn_at_time = self.urn_at_time.or(other.urn_at_time);
+        let (mine, theirs) = (&mut self.detail, other.detail);
+        mine.graded = match (mine.graded, theirs.graded) {
+            (Some(a), Some(b)) => Some(a || b),
+            (a, b) => a.or(b),
+        };
+        mine.outcome = mine.outcome.take().or(theirs.outcome);
+        mine.sub_judgements = mine.sub_judgements.or(theirs.sub_judgements);
+        if mine.report_card.is_empty() {
+            mine.report_card = theirs.report_card;
+        }
+    }
+}
+
+/// The parts of an inspection only some files give.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InspectionDetail {
+    /// `Some(true)` for a graded (section 5 / full) inspection, `Some(false)` for an ungraded
+    /// one (short section 8, monitoring), `None` where the file does not say.
+    pub graded: Option<bool>,
+    /// An ungraded inspection's outcome as published, e.g. "School remains Good".
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "SubJudgements::is_empty")]
+    pub sub_judgements: SubJudgements,
+    /// The renewed framework's grades by evaluation area (from November 2025).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub report_card: Vec<(ReportCardArea, ReportCardGrade)>,
+}
+
+/// A link between two URNs as GIAS records it: `urn`'s `link_type` (e.g. "Predecessor") is
+/// `linked_urn`. An academy's predecessor is (academy, old school, "Predecessor…").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolLink {
+    pub urn: Urn,
+    pub linked_urn: Urn,
+    pub link_type: String,
+    pub link_date: Option<NaiveDate>,
+}
+
+impl SchoolLink {
+    /// The link type for a predecessor an Ofsted file reveals: it gives an inspection's URN at
+    /// the time beside the school's current URN.
+    pub const URN_AT_INSPECTION: &str = "Predecessor (URN at time of inspection)";
+
+    pub fn is_predecessor(&self) -> bool {
+        self.link_type.starts_with("Predecessor")
+    }
 }
 
 #[cfg(test)]

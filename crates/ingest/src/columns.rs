@@ -39,6 +39,11 @@ impl Columns {
         Columns { file: file.to_string(), index }
     }
 
+    /// How many distinct column names the file has.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
     /// The first of `names` (newest first) that the file has.
     pub fn find(&self, names: &[&str]) -> Option<Column> {
         names.iter().find_map(|n| {

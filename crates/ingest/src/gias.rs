@@ -146,5 +146,6 @@ fn recorded_inspection(c: &GiasColumns, row: &Row<'_>, urn: Urn) -> Result<Optio
         judgement,
         category,
         urn_at_time: None,
+        detail: Default::default(),
     }))
 }

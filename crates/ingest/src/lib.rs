@@ -5,21 +5,29 @@
 //! Reading is all-or-nothing: a file is decoded and every row checked before anything is
 //! returned, so a caller never writes half a file.
 
+mod columnar;
 mod columns;
 mod error;
 mod gias;
+mod links;
 mod ofsted;
 mod performance;
+mod report_cards;
 mod source;
+mod spine;
+mod timeline;
+mod workbook;
 
 use std::path::Path;
 
 use chrono::NaiveDate;
+use schoolsight_domain::school::SchoolLink;
 use schoolsight_domain::{Inspection, MeasureValue, School};
 use serde::Serialize;
 
 pub use error::IngestError;
 pub use source::{SourceText, read_source};
+pub use spine::la_placeholder;
 
 /// Which published format a file is in, told from its header row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +41,14 @@ pub enum FileKind {
     /// DfE performance tables and their companions: KS2 and KS4 results, school absence, the
     /// school census, and Explore Education Statistics' KS4 school information.
     PerformanceTables,
+    /// A third-party scrape of schools' Ofsted timelines: `URN,Rating,Inspection Date`.
+    InspectionHistory,
+    /// DfE's performance-tables school list (the 2017/18 "spine"): a register with predecessor URNs.
+    SchoolList,
+    /// GIAS links: which URN succeeded which, and how.
+    GiasLinks,
+    /// Report-card inspections of the renewed framework, grades by evaluation area (JSON).
+    ReportCards,
 }
 
 impl FileKind {
@@ -41,6 +57,10 @@ impl FileKind {
             FileKind::GiasEstablishments => "gias_establishments",
             FileKind::OfstedInspections => "ofsted_inspections",
             FileKind::PerformanceTables => "performance_tables",
+            FileKind::InspectionHistory => "inspection_history",
+            FileKind::SchoolList => "school_list",
+            FileKind::GiasLinks => "gias_links",
+            FileKind::ReportCards => "report_cards",
         }
     }
 }
@@ -54,6 +74,9 @@ pub struct Extract {
     /// entry for the URN, so the register stays the authority on names, types and phases.
     pub mentioned_schools: Vec<School>,
     pub inspections: Vec<Inspection>,
+    /// Links between URNs (GIAS links files, the spine's predecessor URN, Ofsted's URN at the
+    /// time of an inspection).
+    pub links: Vec<SchoolLink>,
     /// Published outcome, attendance and context figures, suppressed ones as their codes.
     pub measures: Vec<MeasureValue>,
     /// The newest date the content vouches for (GIAS `LastChangedDate`), for files whose name
@@ -79,7 +102,27 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// Reads, decodes, recognises and checks one file.
 pub fn parse_file(path: &Path, progress: Progress<'_>) -> Result<ParsedFile, IngestError> {
-    let source = read_source(path)?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io { file: name.clone(), source })?;
+    parse_bytes(&name, &bytes, progress)
+}
+
+/// Reads a file's bytes as published: an Excel workbook or a parquet file is read into the
+/// rows of its CSV form, a JSON object is a report-card collection, anything else is CSV text
+/// (gzip, UTF-8 or Windows-1252). The SHA-256 is always of the bytes as given.
+pub fn parse_bytes(name: &str, bytes: &[u8], progress: Progress<'_>) -> Result<ParsedFile, IngestError> {
+    let sha256 = source::sha256(bytes);
+    let source = if workbook::is_workbook(bytes) {
+        workbook::to_source(name, bytes, sha256)?
+    } else if columnar::is_parquet(bytes) {
+        columnar::to_source(name, bytes, sha256)?
+    } else {
+        SourceText::from_bytes(name, bytes)?
+    };
+    if report_cards::looks_like(&source) {
+        let (extract, rows, _undated) = report_cards::parse(&source)?;
+        return parsed(&source, FileKind::ReportCards, extract, rows);
+    }
     parse_source(&source, progress)
 }
 
@@ -93,7 +136,16 @@ pub fn parse_source(source: &SourceText, progress: Progress<'_>) -> Result<Parse
         .map_err(|e| IngestError::csv(&source.name, 1, e))?
         .clone();
     let cols = columns::Columns::new(&source.name, &headers);
-    let (kind, extract, rows) = if gias::recognises(&cols) {
+    let (kind, extract, rows) = if timeline::recognises(&cols) {
+        let (e, r) = timeline::parse(&cols, &mut reader, source, progress)?;
+        (FileKind::InspectionHistory, e, r)
+    } else if links::recognises(&cols) {
+        let (e, r) = links::parse(&cols, &mut reader, source, progress)?;
+        (FileKind::GiasLinks, e, r)
+    } else if spine::recognises(&cols) {
+        let (e, r) = spine::parse(&cols, &mut reader, source, progress)?;
+        (FileKind::SchoolList, e, r)
+    } else if gias::recognises(&cols) {
         let (e, r) = gias::parse(&cols, &mut reader, source, progress)?;
         (FileKind::GiasEstablishments, e, r)
     } else if ofsted::recognises(&cols) {
@@ -108,6 +160,10 @@ pub fn parse_source(source: &SourceText, progress: Progress<'_>) -> Result<Parse
             headers: headers.iter().take(8).collect::<Vec<_>>().join(", "),
         });
     };
+    parsed(source, kind, extract, rows)
+}
+
+fn parsed(source: &SourceText, kind: FileKind, extract: Extract, rows: usize) -> Result<ParsedFile, IngestError> {
     if rows == 0 {
         return Err(IngestError::NoRows { file: source.name.clone() });
     }

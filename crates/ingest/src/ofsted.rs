@@ -6,8 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use schoolsight_domain::judgement::{ReportCardArea, ReportCardGrade, SubJudgements};
 use schoolsight_domain::parse::{classify_establishment, parse_date, parse_integer, parse_judgement_and_category};
-use schoolsight_domain::{Inspection, School, Status, Urn};
+use schoolsight_domain::school::{InspectionDetail, SchoolLink};
+use schoolsight_domain::{Inspection, ParseError, School, Status, Urn};
 
 use crate::columns::{Column, Columns, Row, for_each_row};
 use crate::{Extract, IngestError, Progress, SourceText};
@@ -15,12 +17,114 @@ use crate::{Extract, IngestError, Progress, SourceText};
 const URN: &[&str] = &["URN"];
 const OVERALL: &[&str] = &["Overall effectiveness"];
 const START: &[&str] = &["Inspection start date", "Inspection date", "Start date"];
+/// The URN of the latest full inspection: the only URN some files (the 2022 academies MI) give.
+const LATEST_URN_AT_TIME: &[&str] = &[
+    "URN at time of latest graded inspection",
+    "URN at time of latest full inspection",
+];
+/// Since 2025/26 the latest full inspection is a report card; the last old-framework ("OEIF")
+/// graded inspection sits beside it.
+const OEIF_OVERALL: &[&str] = &["Latest OEIF overall effectiveness"];
 
 pub fn recognises(cols: &Columns) -> bool {
-    cols.has(URN) && cols.has(OVERALL) && cols.has(START)
+    (cols.has(URN) || cols.has(LATEST_URN_AT_TIME))
+        && cols.has(START)
+        && (cols.has(OVERALL) || cols.has(OEIF_OVERALL) || report_card_columns(cols, "").len() > 1)
 }
 
-/// Where one inspection's fields are: the latest one, or the previous one beside it.
+/// Where one inspection's key judgements are; `prefix` is "", "Previous " or "Latest OEIF ".
+#[derive(Default)]
+struct SubColumns {
+    quality_of_education: Option<Column>,
+    behaviour_and_attitudes: Option<Column>,
+    personal_development: Option<Column>,
+    leadership_and_management: Option<Column>,
+    early_years: Option<Column>,
+    sixth_form: Option<Column>,
+    safeguarding: Option<Column>,
+}
+
+impl SubColumns {
+    fn locate(cols: &Columns, prefix: &str) -> SubColumns {
+        let find = |names: &[&str]| {
+            let named: Vec<String> = names.iter().map(|n| format!("{prefix}{n}")).collect();
+            cols.find(&named.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        SubColumns {
+            quality_of_education: find(&["quality of education"]),
+            behaviour_and_attitudes: find(&["behaviour and attitudes"]),
+            personal_development: find(&["personal development"]),
+            leadership_and_management: find(&["effectiveness of leadership and management"]),
+            early_years: find(&["early years provision (where applicable)"]),
+            sixth_form: find(&["sixth form provision (where applicable)"]),
+            safeguarding: find(&["safeguarding is effective?", "safeguarding is effective", "is safeguarding effective?"]),
+        }
+    }
+
+    fn read(&self, row: &Row<'_>) -> Result<SubJudgements, IngestError> {
+        let grade = |col: &Option<Column>| row.parse(col.as_ref(), parse_key_judgement);
+        Ok(SubJudgements {
+            quality_of_education: grade(&self.quality_of_education)?,
+            behaviour_and_attitudes: grade(&self.behaviour_and_attitudes)?,
+            personal_development: grade(&self.personal_development)?,
+            leadership_and_management: grade(&self.leadership_and_management)?,
+            early_years: grade(&self.early_years)?,
+            sixth_form: grade(&self.sixth_form)?,
+            safeguarding_effective: row.parse(self.safeguarding.as_ref(), parse_yes_no)?,
+        })
+    }
+}
+
+/// A key judgement: 1–4; 9, 0 and "Not judged" mean none.
+fn parse_key_judgement(cell: &str) -> Result<Option<u8>, ParseError> {
+    let text = cell.trim();
+    if schoolsight_domain::parse::is_blank(text) {
+        return Ok(None);
+    }
+    match text.to_ascii_lowercase().as_str() {
+        "1" => Ok(Some(1)),
+        "2" => Ok(Some(2)),
+        "3" => Ok(Some(3)),
+        "4" => Ok(Some(4)),
+        "9" | "0" | "not judged" | "not applicable" | "does not apply" => Ok(None),
+        _ => Err(ParseError::Judgement(cell.trim().to_string())),
+    }
+}
+
+/// `Safeguarding is effective?`: Yes / No; 9 (not judged then) and blanks are unknown.
+fn parse_yes_no(cell: &str) -> Result<Option<bool>, ParseError> {
+    match cell.trim().to_ascii_lowercase().as_str() {
+        "yes" => Ok(Some(true)),
+        "no" => Ok(Some(false)),
+        t if schoolsight_domain::parse::is_blank(t) || t == "9" || t == "0" || t == "not applicable" => Ok(None),
+        _ => Err(ParseError::Judgement(cell.trim().to_string())),
+    }
+}
+
+/// The report-card area columns under their published names (`prefix` is always "" today).
+fn report_card_columns(cols: &Columns, prefix: &str) -> Vec<(ReportCardArea, Column)> {
+    const NAMES: [(ReportCardArea, &[&str]); 9] = [
+        (ReportCardArea::Safeguarding, &["Safeguarding standards"]),
+        (ReportCardArea::Inclusion, &["Inclusion"]),
+        (ReportCardArea::CurriculumAndTeaching, &["Curriculum and teaching"]),
+        (ReportCardArea::Achievement, &["Achievement"]),
+        (ReportCardArea::AttendanceAndBehaviour, &["Attendance and behaviour"]),
+        (ReportCardArea::PersonalDevelopmentAndWellbeing, &["Personal development and wellbeing"]),
+        (ReportCardArea::EarlyYears, &["Early years (where applicable)"]),
+        (ReportCardArea::Post16, &["Post-16 provision (where applicable)"]),
+        (ReportCardArea::LeadershipAndGovernance, &["Leadership and governance"]),
+    ];
+    NAMES
+        .iter()
+        .filter_map(|(area, names)| {
+            let named: Vec<String> = names.iter().map(|n| format!("{prefix}{n}")).collect();
+            cols.find(&named.iter().map(String::as_str).collect::<Vec<_>>()).map(|c| (*area, c))
+        })
+        .collect()
+}
+
+/// Where one inspection's fields are: the latest one, the previous one beside it, the last
+/// old-framework one beside a report card, or the latest ungraded one.
 struct InspectionColumns {
     start: Column,
     /// The 2005–2015 files give the previous visit's end date only; it stands in for the start.
@@ -29,15 +133,21 @@ struct InspectionColumns {
     publication: Option<Column>,
     number: Option<Column>,
     kind: Option<Column>,
-    overall: Column,
+    overall: Option<Column>,
     category: Option<Column>,
     urn_at_time: Option<Column>,
+    /// What kind of visit the block describes: graded (`true`) or ungraded.
+    graded: bool,
+    outcome: Option<Column>,
+    sub: SubColumns,
+    report_card: Vec<(ReportCardArea, Column)>,
 }
 
 struct OfstedColumns {
+    /// The school's current URN; absent from the 2022 academies MI, where the latest full
+    /// inspection's URN stands in.
     urn: Column,
-    latest: InspectionColumns,
-    previous: Option<InspectionColumns>,
+    blocks: Vec<InspectionColumns>,
     name: Option<Column>,
     la_name: Option<Column>,
     laestab: Option<Column>,
@@ -49,57 +159,10 @@ struct OfstedColumns {
 
 impl OfstedColumns {
     fn locate(cols: &Columns) -> Result<OfstedColumns, IngestError> {
-        let latest = InspectionColumns {
-            start: cols.require(START)?,
-            dated_by_end: false,
-            end: cols.find(&["Inspection end date"]),
-            publication: cols.find(&["Publication date", "First published date"]),
-            number: cols.find(&[
-                "Inspection number of latest graded inspection",
-                "Inspection number of latest full inspection",
-                "Inspection number",
-            ]),
-            kind: cols.find(&["Inspection type"]),
-            overall: cols.require(OVERALL)?,
-            category: cols.find(&["Category of concern"]),
-            urn_at_time: cols.find(&[
-                "URN at time of latest graded inspection",
-                "URN at time of latest full inspection",
-            ]),
-        };
-        const PREVIOUS_END: &str = "Inspection end date of the previous inspection";
-        let previous = cols
-            .find(&["Previous inspection start date", PREVIOUS_END])
-            .zip(cols.find(&[
-                "Previous graded inspection overall effectiveness",
-                "Previous full inspection overall effectiveness",
-                "Previous overall effectiveness",
-                "Previous inspection - Overall effectiveness",
-            ]))
-            .map(|(start, overall)| InspectionColumns {
-                dated_by_end: start.name.eq_ignore_ascii_case(PREVIOUS_END),
-                start,
-                end: cols.find(&["Previous inspection end date"]),
-                publication: cols.find(&["Previous publication date"]),
-                number: cols.find(&[
-                    "Previous graded inspection number",
-                    "Previous full inspection number",
-                    "Previous inspection number",
-                    "Inspection number of the previous inspection",
-                ]),
-                kind: None,
-                overall,
-                category: cols.find(&["Previous category of concern", "Previous inspection - Category"]),
-                urn_at_time: cols.find(&[
-                    "URN at time of previous graded inspection",
-                    "URN at time of previous full inspection",
-                    "URN at time of previous inspection",
-                ]),
-            });
+        let blocks = [latest_block(cols)?, previous_block(cols), oeif_block(cols), ungraded_block(cols)];
         Ok(OfstedColumns {
-            urn: cols.require(URN)?,
-            latest,
-            previous,
+            urn: cols.find(URN).or_else(|| cols.find(LATEST_URN_AT_TIME)).map_or_else(|| cols.require(URN), Ok)?,
+            blocks: blocks.into_iter().flatten().collect(),
             name: cols.find(&["School name"]),
             la_name: cols.find(&["Local authority"]),
             laestab: cols.find(&["LAESTAB"]),
@@ -109,6 +172,116 @@ impl OfstedColumns {
             postcode: cols.find(&["Postcode"]),
         })
     }
+}
+
+fn latest_block(cols: &Columns) -> Result<Option<InspectionColumns>, IngestError> {
+    Ok(Some(InspectionColumns {
+        start: cols.require(START)?,
+        dated_by_end: false,
+        end: cols.find(&["Inspection end date"]),
+        publication: cols.find(&["Publication date", "First published date"]),
+        number: cols.find(&[
+            "Inspection number of latest graded inspection",
+            "Inspection number of latest full inspection",
+            "Inspection number",
+        ]),
+        kind: cols.find(&["Inspection type"]),
+        overall: cols.find(OVERALL),
+        category: cols.find(&["Category of concern"]),
+        urn_at_time: cols.find(LATEST_URN_AT_TIME),
+        graded: true,
+        outcome: None,
+        sub: SubColumns::locate(cols, ""),
+        report_card: report_card_columns(cols, ""),
+    }))
+}
+
+fn previous_block(cols: &Columns) -> Option<InspectionColumns> {
+    const PREVIOUS_END: &str = "Inspection end date of the previous inspection";
+    let (start, overall) = cols.find(&["Previous inspection start date", PREVIOUS_END]).zip(cols.find(&[
+        "Previous graded inspection overall effectiveness",
+        "Previous full inspection overall effectiveness",
+        "Previous overall effectiveness",
+        "Previous inspection - Overall effectiveness",
+    ]))?;
+    Some(InspectionColumns {
+        dated_by_end: start.name.eq_ignore_ascii_case(PREVIOUS_END),
+        start,
+        end: cols.find(&["Previous inspection end date"]),
+        publication: cols.find(&["Previous publication date"]),
+        number: cols.find(&[
+            "Previous graded inspection number",
+            "Previous full inspection number",
+            "Previous inspection number",
+            "Inspection number of the previous inspection",
+        ]),
+        kind: None,
+        overall: Some(overall),
+        category: cols.find(&["Previous category of concern", "Previous inspection - Category"]),
+        urn_at_time: cols.find(&[
+            "URN at time of previous graded inspection",
+            "URN at time of previous full inspection",
+            "URN at time of previous inspection",
+        ]),
+        graded: true,
+        outcome: None,
+        sub: SubColumns::locate(cols, "Previous "),
+        report_card: Vec::new(),
+    })
+}
+
+fn oeif_block(cols: &Columns) -> Option<InspectionColumns> {
+    const OF: &str = " of latest OEIF graded inspection";
+    let named = |field: &str| cols.find(&[&format!("{field}{OF}")]);
+    Some(InspectionColumns {
+        start: named("Inspection start date")?,
+        dated_by_end: false,
+        end: None,
+        publication: named("Publication date"),
+        number: named("Inspection number"),
+        kind: named("Inspection type"),
+        overall: cols.find(OEIF_OVERALL),
+        category: cols.find(&["Latest OEIF category of concern"]),
+        urn_at_time: cols.find(&["URN at time of latest OEIF graded inspection"]),
+        graded: true,
+        outcome: None,
+        sub: SubColumns::locate(cols, "Latest OEIF "),
+        report_card: Vec::new(),
+    })
+}
+
+fn ungraded_block(cols: &Columns) -> Option<InspectionColumns> {
+    Some(InspectionColumns {
+        start: cols.find(&[
+            "Date of latest ungraded inspection",
+            "Date of latest section 8 inspection of a good and outstanding school",
+        ])?,
+        dated_by_end: false,
+        end: None,
+        publication: cols.find(&[
+            "Ungraded inspection publication date",
+            "Section 8 inspection of a good and outstanding school publication date",
+        ]),
+        number: cols.find(&[
+            "Latest ungraded inspection number since last graded inspection",
+            "Latest ungraded inspection number",
+            "Latest section 8 inspection of a good and outstanding school number since last full inspection",
+        ]),
+        kind: None,
+        overall: None,
+        category: None,
+        urn_at_time: cols.find(&[
+            "URN at time of the ungraded inspection",
+            "URN at time of the section 8 inspection of a good and outstanding school",
+        ]),
+        graded: false,
+        outcome: cols.find(&[
+            "Ungraded inspection overall outcome",
+            "Section 8 inspection of a good and outstanding school overall outcome",
+        ]),
+        sub: SubColumns::default(),
+        report_card: Vec::new(),
+    })
 }
 
 pub fn parse(
@@ -121,15 +294,22 @@ pub fn parse(
     let mut extract = Extract::default();
     let mut found = Found::default();
     let mut described: HashSet<Urn> = HashSet::new();
+    let mut linked: HashSet<(Urn, Urn)> = HashSet::new();
     let rows = for_each_row(&source.name, &source.text, reader, progress, |row| {
         let urn = Urn(row.parse_required(&c.urn, parse_integer)?);
-        if let Some(latest) = inspection_from(&c.latest, row, urn)? {
-            found.keep(latest, false);
-        }
-        if let Some(previous) = &c.previous
-            && let Some(inspection) = inspection_from(previous, row, urn)?
-        {
-            found.keep(inspection, previous.dated_by_end);
+        for block in &c.blocks {
+            let Some(inspection) = inspection_from(block, row, urn)? else { continue };
+            // The visit is filed under the URN it had then; the school's current URN is linked
+            // to it as its predecessor, so its timeline still shows the visit.
+            if inspection.urn != urn && linked.insert((urn, inspection.urn)) {
+                extract.links.push(SchoolLink {
+                    urn,
+                    linked_urn: inspection.urn,
+                    link_type: SchoolLink::URN_AT_INSPECTION.to_string(),
+                    link_date: None,
+                });
+            }
+            found.keep(inspection, block.dated_by_end);
         }
         if described.insert(urn)
             && let Some(school) = mentioned_school(&c, row, urn)?
@@ -143,10 +323,11 @@ pub fn parse(
 }
 
 /// The inspections a file describes, each once. One visit can appear twice: as the latest of
-/// its own row and as the previous of a later row. It is matched by inspection number where both
-/// give one, else by start day, else by end day: the 2005–2015 file names the previous visit by
-/// its end date only. The fuller record wins, and a visit dated by its own start beats one dated
-/// by an end date.
+/// its own row and as the previous of a later row, or as a school's latest ungraded visit that
+/// converted to its latest graded one. It is matched by inspection number where both give one,
+/// else by start day, else by end day: the 2005–2015 file names the previous visit by its end
+/// date only. The fuller record wins and takes what only the other says; a visit dated by its
+/// own start beats one dated by an end date.
 #[derive(Default)]
 struct Found {
     inspections: Vec<Inspection>,
@@ -167,9 +348,12 @@ impl Found {
         let better_date = self.dated_by_end[i] && !dated_by_end;
         let fuller = self.inspections[i].judgement.is_none() && new.judgement.is_some();
         if better_date || (fuller && self.dated_by_end[i] == dated_by_end) {
-            self.index(i, &new, dated_by_end);
-            self.inspections[i] = new;
+            let old = std::mem::replace(&mut self.inspections[i], new);
+            self.inspections[i].fill_from(old);
+            self.index(i, &self.inspections[i].clone(), dated_by_end);
             self.dated_by_end[i] = dated_by_end;
+        } else {
+            self.inspections[i].fill_from(new);
         }
     }
 
@@ -197,22 +381,28 @@ fn inspection_from(c: &InspectionColumns, row: &Row<'_>, urn: Urn) -> Result<Opt
     let Some(start_date) = row.parse(Some(&c.start), parse_date)? else {
         return Ok(None);
     };
+    let overall_cell = c.overall.as_ref().map_or("", |col| row.text(col));
     let category_cell = c.category.as_ref().map(|col| row.text(col));
-    let (judgement, category) = parse_judgement_and_category(row.text(&c.overall), category_cell)
+    let (judgement, category) = parse_judgement_and_category(overall_cell, category_cell)
         .map_err(|e| {
             // The category column is the culprit when the grade itself is fine.
-            let culprit = match (&e, &c.category) {
-                (schoolsight_domain::ParseError::Category(_), Some(col)) => col,
-                _ => &c.overall,
+            let culprit = match (&e, &c.category, &c.overall) {
+                (ParseError::Category(_), Some(col), _) => col,
+                (_, _, Some(col)) => col,
+                (_, Some(col), None) => col,
+                (_, None, None) => &c.start,
             };
             row.cell_error(culprit, e)
         })?;
-    let urn_at_time = row
-        .parse(c.urn_at_time.as_ref(), parse_integer)?
-        .map(Urn)
-        .filter(|u| *u != urn);
+    let mut report_card = Vec::new();
+    for (area, col) in &c.report_card {
+        if let Some(grade) = row.parse(Some(col), ReportCardGrade::parse)? {
+            report_card.push((*area, grade));
+        }
+    }
+    let urn_then = row.parse(c.urn_at_time.as_ref(), parse_integer)?.map_or(urn, Urn);
     Ok(Some(Inspection {
-        urn,
+        urn: urn_then,
         start_date,
         end_date: row.parse(c.end.as_ref(), parse_date)?,
         publication_date: row.parse(c.publication.as_ref(), parse_date)?,
@@ -220,7 +410,13 @@ fn inspection_from(c: &InspectionColumns, row: &Row<'_>, urn: Urn) -> Result<Opt
         kind: row.opt_text(c.kind.as_ref()),
         judgement,
         category,
-        urn_at_time,
+        urn_at_time: None,
+        detail: InspectionDetail {
+            graded: Some(c.graded),
+            outcome: row.opt_text(c.outcome.as_ref()),
+            sub_judgements: c.sub.read(row)?,
+            report_card,
+        },
     }))
 }
 

@@ -22,7 +22,7 @@ pub struct SourceText {
 impl SourceText {
     /// Text from bytes as they would be on disk; `name` is used in messages.
     pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<SourceText, IngestError> {
-        let sha256 = format!("{:x}", Sha256::digest(bytes));
+        let sha256 = sha256(bytes);
         let plain = if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = Vec::new();
             flate2::read::MultiGzDecoder::new(bytes)
@@ -34,6 +34,11 @@ impl SourceText {
         };
         Ok(SourceText { name: name.to_string(), sha256, text: decode(plain) })
     }
+}
+
+/// The SHA-256 of a file's bytes as published, in hex: how an import is recognised.
+pub fn sha256(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 pub fn read_source(path: &Path) -> Result<SourceText, IngestError> {

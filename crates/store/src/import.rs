@@ -9,7 +9,7 @@ use schoolsight_ingest::{FileKind, ParsedFile};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-use crate::{Backend, Store, StoreError};
+use crate::{Backend, Store, StoreError, history};
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,18 +30,24 @@ pub struct ImportedFile {
     /// Schools an inspection file introduced that the register did not have.
     pub schools_added_from_inspections: u64,
     pub inspections_written: u64,
+    /// Visits in the file already stored from another file (same URN, start within 7 days).
+    pub visits_matched: u64,
+    /// Of those, visits stored under a start date a few days off, now kept under one date.
+    pub visits_redated: u64,
+    pub report_card_grades_written: u64,
+    pub links_written: u64,
     /// Outcome and attendance figures written (performance-table files).
     pub measures_written: u64,
 }
 
 /// A value bound into a batched statement.
-enum Value {
+pub(crate) enum Value {
     Int(Option<i64>),
     Real(Option<f64>),
     Text(Option<String>),
 }
 
-fn date(d: Option<chrono::NaiveDate>) -> Value {
+pub(crate) fn date(d: Option<chrono::NaiveDate>) -> Value {
     Value::Text(d.map(|d| d.format("%Y-%m-%d").to_string()))
 }
 
@@ -67,7 +73,7 @@ fn placeholders(backend: Backend, rows: usize, cols: usize) -> String {
 }
 
 /// Runs `INSERT INTO … VALUES <rows> <conflict>` over `rows` in batches; returns rows affected.
-async fn insert_batched(
+pub(crate) async fn insert_batched(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     insert: &str,
@@ -111,8 +117,25 @@ const SCHOOL_FROM_REGISTER: &str = "ON CONFLICT (urn) DO UPDATE SET name = exclu
 
 const SCHOOL_MENTIONED: &str = "ON CONFLICT (urn) DO NOTHING";
 
+/// DfE's school list (the 2017/18 spine) fills what the register lacks: schools only an
+/// inspection file mentioned, and the bundled register's schools no bundled source named
+/// (`crates/bundle` writes "URN … (name not in bundled data)"). It never replaces a register
+/// extract's entry, and a newer extract replaces it (its extract date is unknown, NULL).
+const SCHOOL_FROM_LIST: &str = "ON CONFLICT (urn) DO UPDATE SET name = excluded.name, \
+     la_code = COALESCE(schools.la_code, excluded.la_code), \
+     type_name = CASE WHEN schools.from_register = 0 THEN excluded.type_name ELSE schools.type_name END, \
+     governance = CASE WHEN schools.from_register = 0 THEN excluded.governance ELSE schools.governance END, \
+     phase = CASE WHEN schools.from_register = 0 THEN excluded.phase ELSE schools.phase END, \
+     open_date = COALESCE(schools.open_date, excluded.open_date), \
+     close_date = COALESCE(schools.close_date, excluded.close_date), \
+     town = COALESCE(schools.town, excluded.town), postcode = COALESCE(schools.postcode, excluded.postcode), \
+     from_register = 1, source_sha256 = excluded.source_sha256 \
+     WHERE schools.from_register = 0 OR schools.name LIKE 'URN % (name not in bundled data)'";
+
 const INSPECTION_INSERT: &str = "INSERT INTO inspections (urn, start_date, end_date, publication_date, \
-     number, kind, grade, category, urn_at_time, source_rank, source_sha256)";
+     number, kind, grade, category, urn_at_time, graded, outcome, quality_of_education, \
+     behaviour_and_attitudes, personal_development, leadership_and_management, early_years, sixth_form, \
+     safeguarding_effective, source_rank, source_sha256)";
 
 /// The better-ranked source wins a visit's record; a blank in the newer record never erases a
 /// value the older one had.
@@ -124,6 +147,15 @@ const INSPECTION_UPSERT: &str = "ON CONFLICT (urn, start_date) DO UPDATE SET \
      grade = COALESCE(excluded.grade, inspections.grade), \
      category = CASE WHEN excluded.grade IS NULL THEN inspections.category ELSE excluded.category END, \
      urn_at_time = COALESCE(excluded.urn_at_time, inspections.urn_at_time), \
+     graded = CASE WHEN inspections.graded = 1 THEN 1 ELSE COALESCE(excluded.graded, inspections.graded) END, \
+     outcome = COALESCE(excluded.outcome, inspections.outcome), \
+     quality_of_education = COALESCE(excluded.quality_of_education, inspections.quality_of_education), \
+     behaviour_and_attitudes = COALESCE(excluded.behaviour_and_attitudes, inspections.behaviour_and_attitudes), \
+     personal_development = COALESCE(excluded.personal_development, inspections.personal_development), \
+     leadership_and_management = COALESCE(excluded.leadership_and_management, inspections.leadership_and_management), \
+     early_years = COALESCE(excluded.early_years, inspections.early_years), \
+     sixth_form = COALESCE(excluded.sixth_form, inspections.sixth_form), \
+     safeguarding_effective = COALESCE(excluded.safeguarding_effective, inspections.safeguarding_effective), \
      source_rank = excluded.source_rank, source_sha256 = excluded.source_sha256 \
      WHERE excluded.source_rank >= inspections.source_rank";
 
@@ -150,11 +182,22 @@ fn school_values(s: &School, from_register: bool, file: &ParsedFile) -> Vec<Valu
     ]
 }
 
+/// How far a file is trusted on a visit: Ofsted's own files (MI, official statistics, report
+/// cards) outrank the copies GIAS and the third-party scrape made of them.
+pub(crate) fn source_rank(kind: FileKind) -> i64 {
+    match kind {
+        FileKind::OfstedInspections | FileKind::ReportCards => 2,
+        FileKind::GiasEstablishments
+        | FileKind::PerformanceTables
+        | FileKind::InspectionHistory
+        | FileKind::SchoolList
+        | FileKind::GiasLinks => 1,
+    }
+}
+
 fn inspection_values(i: &Inspection, file: &ParsedFile) -> Vec<Value> {
-    let rank = match file.kind {
-        FileKind::OfstedInspections => 2,
-        FileKind::GiasEstablishments | FileKind::PerformanceTables => 1,
-    };
+    let sub = &i.detail.sub_judgements;
+    let grade = |g: Option<u8>| Value::Int(g.map(i64::from));
     vec![
         Value::Int(Some(i.urn.0)),
         date(Some(i.start_date)),
@@ -165,7 +208,16 @@ fn inspection_values(i: &Inspection, file: &ParsedFile) -> Vec<Value> {
         Value::Int(i.judgement.map(|j| j.grade() as i64)),
         Value::Text(i.category.map(|c| c.key().to_string())),
         Value::Int(i.urn_at_time.map(|u| u.0)),
-        Value::Int(Some(rank)),
+        Value::Int(i.detail.graded.map(i64::from)),
+        Value::Text(i.detail.outcome.clone()),
+        grade(sub.quality_of_education),
+        grade(sub.behaviour_and_attitudes),
+        grade(sub.personal_development),
+        grade(sub.leadership_and_management),
+        grade(sub.early_years),
+        grade(sub.sixth_form),
+        Value::Text(sub.safeguarding_effective.map(|yes| if yes { "Yes" } else { "No" }.to_string())),
+        Value::Int(Some(source_rank(file.kind))),
         Value::Text(Some(file.sha256.clone())),
     ]
 }
@@ -198,7 +250,7 @@ fn measure_values(m: &MeasureValue, file: &ParsedFile) -> Vec<Value> {
 }
 
 /// Keeps the last row for each key: PostgreSQL refuses an upsert that touches a row twice.
-fn last_per_key<T, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
+pub(crate) fn last_per_key<T, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
     let mut position: HashMap<K, usize> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
         position.insert(key(item), i);
@@ -247,20 +299,27 @@ impl Store {
             done += n as u64;
             progress(done, total);
         };
-        let register = last_per_key(&e.schools, |s| s.urn).into_iter().map(|s| school_values(s, true, file)).collect();
-        let schools_written = insert_batched(&mut tx, self.backend, SCHOOL_INSERT, SCHOOL_FROM_REGISTER, register, &mut tick).await?;
+        let (listed, conflict) = match file.kind {
+            FileKind::SchoolList => (history::name_las(&mut tx, &e.schools).await?, SCHOOL_FROM_LIST),
+            _ => (e.schools.clone(), SCHOOL_FROM_REGISTER),
+        };
+        let register = last_per_key(&listed, |s| s.urn).into_iter().map(|s| school_values(s, true, file)).collect();
+        let schools_written = insert_batched(&mut tx, self.backend, SCHOOL_INSERT, conflict, register, &mut tick).await?;
         let mentioned = last_per_key(&e.mentioned_schools, |s| s.urn)
             .into_iter()
             .map(|s| school_values(s, false, file))
             .collect();
         let schools_added_from_inspections =
             insert_batched(&mut tx, self.backend, SCHOOL_INSERT, SCHOOL_MENTIONED, mentioned, &mut tick).await?;
-        let inspections = last_per_key(&e.inspections, |i| (i.urn, i.start_date))
+        let visits = history::reconcile(&mut tx, &e.inspections, source_rank(file.kind)).await?;
+        let inspections = last_per_key(&visits.inspections, |i| (i.urn, i.start_date))
             .into_iter()
             .map(|i| inspection_values(i, file))
             .collect();
         let inspections_written =
             insert_batched(&mut tx, self.backend, INSPECTION_INSERT, INSPECTION_UPSERT, inspections, &mut tick).await?;
+        let report_card_grades_written = history::write_report_cards(&mut tx, self.backend, &visits.inspections, file).await?;
+        let links_written = history::write_links(&mut tx, self.backend, &e.links, file).await?;
         let measures = last_per_key(&e.measures, |m| (m.subject.key(), m.year, m.measure, m.group))
             .into_iter()
             .map(|m| measure_values(m, file))
@@ -275,6 +334,10 @@ impl Store {
             schools_written,
             schools_added_from_inspections,
             inspections_written,
+            visits_matched: visits.matched,
+            visits_redated: visits.redated,
+            report_card_grades_written,
+            links_written,
         }))
     }
 }

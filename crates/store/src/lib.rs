@@ -4,6 +4,7 @@
 mod auth;
 pub mod backup;
 mod casework;
+mod history;
 mod import;
 mod letters;
 mod migrate;

@@ -117,6 +117,8 @@ fn inspection_from(row: &AnyRow) -> Result<Inspection, StoreError> {
         judgement: judgement_of(row.try_get("grade")?),
         category: category.map(|c| enum_value(c, CategoryOfConcern::from_key)).transpose()?,
         urn_at_time: row.try_get::<Option<i64>, _>("urn_at_time")?.map(Urn),
+        // Sub-judgements and report cards are the history import's part of the timeline.
+        detail: Default::default(),
     })
 }
 
