@@ -6,8 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use std::ops::RangeInclusive;
+
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::school::Urn;
 
@@ -99,6 +102,11 @@ impl Principal {
     pub fn is_administrator(&self) -> bool {
         self.role == Role::Administrator
     }
+
+    /// Whether the user reads every school's casework (and so casework tied to no school).
+    pub fn reads_everywhere(&self) -> bool {
+        matches!(self.role, Role::Administrator | Role::Inspector)
+    }
 }
 
 /// Categories of concern, which set the level of intervention.
@@ -137,9 +145,15 @@ impl ConcernCategory {
 /// Core groups meet every six weeks unless a case says otherwise (letter 003).
 pub const DEFAULT_MEETING_INTERVAL_DAYS: i64 = 42;
 
-/// The next meeting after one held on `held`.
+/// The intervals a case may set between core-group meetings: at most a year.
+pub const MEETING_INTERVAL_DAYS: RangeInclusive<i64> = 1..=365;
+
+/// The next meeting after one held on `held`. The interval is held to
+/// [`MEETING_INTERVAL_DAYS`], and a date past the calendar's end stays on the last day, so no
+/// stored value can make this panic.
 pub fn next_meeting(held: NaiveDate, interval_days: i64) -> NaiveDate {
-    held + Duration::days(interval_days.max(1))
+    let days = interval_days.clamp(*MEETING_INTERVAL_DAYS.start(), *MEETING_INTERVAL_DAYS.end());
+    held.checked_add_signed(Duration::days(days)).unwrap_or(NaiveDate::MAX)
 }
 
 /// A meeting still to be held is overdue once its day has passed.
@@ -363,6 +377,97 @@ pub fn rank_brokers(for_la: &str, for_postcode: Option<&str>, mut candidates: Ve
     candidates
 }
 
+/// A casework input that breaks a rule: the field at fault and why. One type for every rule,
+/// so every refusal reads the same way ("closed_on: …") and is answered as a bad request.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{field}: {reason}")]
+pub struct Invalid {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
+    Invalid { field, reason: reason.into() }
+}
+
+/// The years casework dates may fall in: Ofsted began in 1992, and nothing is planned past 2100.
+pub const YEARS: RangeInclusive<i32> = 1990..=2100;
+
+/// The longest text a casework field holds (a page of notes).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// The largest cost a support package may record, in pounds.
+pub const MAX_COST: f64 = 100_000_000.0;
+
+/// A date inside [`YEARS`].
+pub fn check_day(field: &'static str, day: NaiveDate) -> Result<NaiveDate, Invalid> {
+    if YEARS.contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(invalid(field, format!("{day} is outside the years {} to {}", YEARS.start(), YEARS.end())))
+    }
+}
+
+/// `later` (named `field`) is on or after `earlier` (named `earlier_field`).
+pub fn check_order(field: &'static str, later: NaiveDate, earlier_field: &str, earlier: NaiveDate) -> Result<(), Invalid> {
+    if later >= earlier { Ok(()) } else { Err(invalid(field, format!("{later} is before {earlier_field} {earlier}"))) }
+}
+
+/// Text a person wrote: within [`MAX_TEXT_CHARS`], and no control characters but line
+/// breaks and tabs (a NUL or an escape sequence is never meant, and breaks what prints it).
+pub fn check_text(field: &'static str, text: &str) -> Result<(), Invalid> {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(invalid(field, format!("longer than {MAX_TEXT_CHARS} characters")));
+    }
+    match text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        Some(c) => Err(invalid(field, format!("contains the control character U+{:04X}", u32::from(c)))),
+        None => Ok(()),
+    }
+}
+
+/// Text that must say something: [`check_text`], and not blank.
+pub fn check_required(field: &'static str, text: &str) -> Result<(), Invalid> {
+    check_text(field, text)?;
+    if text.trim().is_empty() { Err(invalid(field, "is required")) } else { Ok(()) }
+}
+
+/// A case's meeting interval, or the six-weekly default.
+pub fn check_meeting_interval(days: Option<i64>) -> Result<i64, Invalid> {
+    match days {
+        None => Ok(DEFAULT_MEETING_INTERVAL_DAYS),
+        Some(d) if MEETING_INTERVAL_DAYS.contains(&d) => Ok(d),
+        Some(d) => Err(invalid(
+            "meeting_interval_days",
+            format!("{d} is not between {} and {} days", MEETING_INTERVAL_DAYS.start(), MEETING_INTERVAL_DAYS.end()),
+        )),
+    }
+}
+
+/// A cost, when given, is a positive sum no larger than [`MAX_COST`].
+pub fn check_cost(cost: Option<f64>) -> Result<(), Invalid> {
+    match cost {
+        Some(c) if !(c > 0.0 && c <= MAX_COST) => Err(invalid("cost", format!("{c} is not a positive sum up to {MAX_COST}"))),
+        _ => Ok(()),
+    }
+}
+
+/// Only an open case takes changes; a closed one is a record.
+pub fn check_case_open(closed_on: Option<NaiveDate>) -> Result<(), Invalid> {
+    match closed_on {
+        Some(on) => Err(invalid("case", format!("the case was closed on {on} and takes no more changes"))),
+        None => Ok(()),
+    }
+}
+
+/// A survey round asks one LA's schools: a response must come from a school of that LA.
+pub fn check_school_in_round(school: &SchoolScope, round_la: &str) -> Result<(), Invalid> {
+    if school.la_name == round_la {
+        Ok(())
+    } else {
+        Err(invalid("urn", format!("school {} is in {}, and this survey round asks {}'s schools", school.urn, school.la_name, round_la)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +518,37 @@ mod tests {
         assert_eq!(next_meeting(d(2024, 1, 10), DEFAULT_MEETING_INTERVAL_DAYS), d(2024, 2, 21));
         assert!(meeting_overdue(d(2024, 2, 21), None, d(2024, 2, 22)));
         assert!(!meeting_overdue(d(2024, 2, 21), Some(d(2024, 2, 21)), d(2024, 3, 1)));
+    }
+
+    #[test]
+    fn next_meeting_never_overflows() {
+        assert_eq!(next_meeting(d(2024, 1, 10), 1_000_000_000), d(2025, 1, 9), "held to a year");
+        assert_eq!(next_meeting(d(2024, 1, 10), -5), d(2024, 1, 11));
+        assert_eq!(next_meeting(NaiveDate::MAX, 42), NaiveDate::MAX);
+    }
+
+    #[test]
+    fn rules_name_the_field_at_fault() {
+        assert_eq!(check_day("opened_on", d(-1, 1, 1)).unwrap_err().to_string(), "opened_on: -0001-01-01 is outside the years 1990 to 2100");
+        assert!(check_day("opened_on", d(9999, 1, 1)).is_err());
+        assert!(check_day("opened_on", d(1990, 1, 1)).is_ok() && check_day("opened_on", d(2100, 12, 31)).is_ok());
+        assert_eq!(check_order("closed_on", d(2024, 1, 1), "opened_on", d(2024, 1, 10)).unwrap_err().field, "closed_on");
+        assert!(check_order("closed_on", d(2024, 1, 10), "opened_on", d(2024, 1, 10)).is_ok());
+        assert_eq!(check_required("reason", "  \t ").unwrap_err().to_string(), "reason: is required");
+        assert_eq!(check_required("name", "a\0b").unwrap_err().to_string(), "name: contains the control character U+0000");
+        assert!(check_required("notes", "line one\nline two\ttabbed").is_ok());
+        assert!(check_text("notes", &"x".repeat(MAX_TEXT_CHARS + 1)).is_err());
+        assert_eq!(check_meeting_interval(None), Ok(DEFAULT_MEETING_INTERVAL_DAYS));
+        assert_eq!(check_meeting_interval(Some(1_000_000_000)).unwrap_err().field, "meeting_interval_days");
+        assert!(check_meeting_interval(Some(0)).is_err() && check_meeting_interval(Some(365)).is_ok());
+        for bad in [-1.0, 0.0, MAX_COST * 2.0] {
+            assert_eq!(check_cost(Some(bad)).unwrap_err().field, "cost", "{bad}");
+        }
+        assert!(check_cost(None).is_ok() && check_cost(Some(1500.0)).is_ok());
+        assert_eq!(check_case_open(Some(d(2024, 3, 1))).unwrap_err().field, "case");
+        let surrey = SchoolScope { urn: Urn(124937), la_name: "Surrey".into(), trust: None };
+        assert_eq!(check_school_in_round(&surrey, "Hampshire").unwrap_err().field, "urn");
+        assert!(check_school_in_round(&surrey, "Surrey").is_ok());
     }
 
     #[test]

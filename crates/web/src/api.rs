@@ -11,6 +11,8 @@ use schoolsight_search::SearchIndex;
 use schoolsight_store::Store;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Viewer;
+use crate::letter_pages::hide_casework;
 use crate::{AppError, AppState, AtQuery, PeriodQuery, day_or_today, json_error, parse_urn, period};
 
 pub fn routes() -> Router<AppState> {
@@ -105,16 +107,17 @@ struct SchoolLetters {
     actions: Vec<schoolsight_store::LetterAction>,
 }
 
-async fn school_letters(State(store): State<Store>, Path(urn): Path<String>) -> Response {
+async fn school_letters(State(store): State<Store>, viewer: Viewer, Path(urn): Path<String>) -> Response {
     reply(async {
         let urn = parse_urn(&urn)?;
-        Ok(SchoolLetters { letters: store.letters_for_school(urn).await?, actions: store.actions_for_school(urn).await? })
+        let actions = hide_casework(&store, &viewer, store.actions_for_school(urn).await?).await?;
+        Ok(SchoolLetters { letters: store.letters_for_school(urn).await?, actions })
     }
     .await)
 }
 
-async fn letter(State(store): State<Store>, Path(id): Path<String>) -> Response {
-    reply(crate::letter_pages::load(&store, &id).await)
+async fn letter(State(store): State<Store>, viewer: Viewer, Path(id): Path<String>) -> Response {
+    reply(crate::letter_pages::load(&store, &viewer, &id).await)
 }
 
 async fn search(State(index): State<Arc<SearchIndex>>, Query(q): Query<FindQuery>) -> Response {

@@ -87,6 +87,41 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// Whoever asks a public route: a signed-in user, or nobody. Public routes answer everyone,
+/// but show casework (who closed a letter's action, and their note) only to a user who may
+/// read that school's casework.
+pub struct Viewer(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Self::Rejection> {
+        let Some(token) = token_from(&parts.headers) else { return Ok(Viewer(None)) };
+        match state.store.session(&token).await {
+            Ok(session) => Ok(Viewer(session.map(|s| s.principal))),
+            Err(e) => {
+                // A public page still answers; the visitor is treated as signed out.
+                tracing::warn!("session lookup for a public route failed: {e}");
+                Ok(Viewer(None))
+            }
+        }
+    }
+}
+
+impl Viewer {
+    /// May this visitor read the casework of the school `urn` (or, with no school, of all)?
+    pub async fn may_read(&self, store: &Store, urn: Option<schoolsight_domain::Urn>) -> Result<bool, AppError> {
+        let Some(p) = &self.0 else { return Ok(false) };
+        if p.reads_everywhere() {
+            return Ok(true);
+        }
+        Ok(match urn {
+            Some(urn) => store.school_scope(urn).await?.is_some_and(|scope| p.can_read(&scope)),
+            None => false,
+        })
+    }
+}
+
 /// Percent-encodes a query value.
 fn encode(text: &str) -> String {
     text.bytes()

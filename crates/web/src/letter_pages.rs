@@ -1,17 +1,20 @@
 //! Letters in the dashboard: a letter's page (its record, link and tracked actions), and the
 //! search page that finds schools by name and letters by their words.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use schoolsight_domain::Urn;
 use schoolsight_letters::Letter;
 use schoolsight_search::{SearchHit, SearchIndex};
 use schoolsight_store::{LetterAction, SchoolHit, Store, StoredLetter};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::auth::Viewer;
 use crate::pages::render;
 
 /// A stored letter with its parsed record and its actions.
@@ -22,12 +25,35 @@ pub struct LetterView {
     pub actions: Vec<LetterAction>,
 }
 
-pub async fn load(store: &Store, id: &str) -> Result<LetterView, AppError> {
+/// A letter as `viewer` may see it: its actions' casework only for those who may read it.
+pub async fn load(store: &Store, viewer: &Viewer, id: &str) -> Result<LetterView, AppError> {
     let missing = || AppError::NotFound(format!("no letter {id}"));
     let letter = store.letter(id).await?.ok_or_else(missing)?;
     let (record, _) = store.letter_record(id).await?.ok_or_else(missing)?;
     let record = serde_json::from_str(&record).map_err(|e| AppError::Internal(format!("letter {id}: {e}")))?;
-    Ok(LetterView { letter, record, actions: store.actions_for_letter(id).await? })
+    let actions = store.actions_for_letter(id).await?;
+    Ok(LetterView { letter, record, actions: hide_casework(store, viewer, actions).await? })
+}
+
+/// Letters' actions with who closed them and their note removed wherever `viewer` may not
+/// read the school's casework: a sign-in name and an officer's note are not published data.
+pub async fn hide_casework(store: &Store, viewer: &Viewer, mut actions: Vec<LetterAction>) -> Result<Vec<LetterAction>, AppError> {
+    let mut reach: HashMap<Option<Urn>, bool> = HashMap::new();
+    for action in &mut actions {
+        let readable = match reach.get(&action.urn) {
+            Some(known) => *known,
+            None => {
+                let readable = viewer.may_read(store, action.urn).await?;
+                reach.insert(action.urn, readable);
+                readable
+            }
+        };
+        if !readable {
+            action.closed_by = None;
+            action.close_note = None;
+        }
+    }
+    Ok(actions)
 }
 
 /// A focused-inspection outcome line, in words.
@@ -53,9 +79,9 @@ fn kind_label(key: &str) -> &'static str {
     }
 }
 
-pub async fn letter(State(store): State<Store>, Path(id): Path<String>) -> Response {
+pub async fn letter(State(store): State<Store>, viewer: Viewer, Path(id): Path<String>) -> Response {
     render(async {
-        let view = load(&store, &id).await?;
+        let view = load(&store, &viewer, &id).await?;
         let outcomes = view
             .record
             .focused

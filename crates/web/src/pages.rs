@@ -357,7 +357,7 @@ pub struct SchoolPage {
     pub actions: Vec<LetterAction>,
 }
 
-pub async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response {
+pub async fn school(State(store): State<Store>, viewer: crate::auth::Viewer, Path(urn): Path<String>) -> Response {
     render(async {
         let urn = parse_urn(&urn)?;
         let history = store
@@ -371,7 +371,7 @@ pub async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Resp
             .collect();
         let chart = chart::judgement_timeline(&format!("Judgements of {} over time", history.school.name), &points);
         let letters = store.letters_for_school(urn).await?;
-        let actions = store.actions_for_school(urn).await?;
+        let actions = crate::letter_pages::hide_casework(&store, &viewer, store.actions_for_school(urn).await?).await?;
         Ok(SchoolPage { history, chart, letters, actions })
     }
     .await)

@@ -86,6 +86,28 @@ impl World {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null), cookie.unwrap_or(text))
     }
 
+    /// Signs `name` in (adding them with `role` over `la`) and returns their session cookie.
+    async fn user_cookie(&self, name: &str, role: Role, la: Option<&str>) -> String {
+        let user = NewUser { name: name.into(), password: PASSWORD.into(), role, la_name: la.map(String::from), trust: None, urn: None };
+        self.store.add_user(&user, "test").await.unwrap();
+        // Signed in apart from the admin: a sign-in ends the session the request carried.
+        let body = json!({ "name": name, "password": PASSWORD }).to_string();
+        let request = Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{name} signs in");
+        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    /// A GET with the session `cookie` ("" for a visitor who is not signed in): status and body.
+    async fn get_as(&self, cookie: &str, uri: &str) -> (StatusCode, String) {
+        let request = Request::builder().uri(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     async fn created(&self, uri: &str, body: Value) -> String {
         let (status, value, text) = self.call(Method::POST, uri, Some(body)).await;
         assert_eq!(status, StatusCode::OK, "{uri}: {text}");
@@ -168,6 +190,42 @@ async fn stored_script_is_escaped_on_every_page(backend: TestBackend) {
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert!(!page.contains("<script>alert"), "{uri} carries a live script");
         assert!(!page.contains("<b>Alton</b>"), "{uri} carries live markup");
+    }
+    w.db.remove().await;
+}
+
+test_each_backend!(casework_stays_off_public_routes, super::casework_stays_off_public_routes);
+async fn casework_stays_off_public_routes(backend: TestBackend) {
+    const NOTE: &str = "Head reports the reading plan is a term late";
+    let w = world(backend).await;
+    let letter = w.store.letters_for_school(Urn(ANSTEY)).await.unwrap()[0].id.clone();
+    let (status, _, text) = w.call(Method::POST, &format!("/api/actions/{letter}-1/close"), Some(json!({ "note": NOTE }))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let hants = w.user_cookie("hants officer", Role::LaOfficer, Some("Hampshire")).await;
+    let surrey = w.user_cookie("surrey officer", Role::LaOfficer, Some("Surrey")).await;
+    let routes = [format!("/api/schools/{ANSTEY}/letters"), format!("/api/letters/{letter}"), format!("/school/{ANSTEY}"), format!("/letters/{letter}")];
+    // Signed out, or signed in without reach over the school: the action shows as closed, but
+    // neither who closed it nor their note.
+    for (who, cookie) in [("nobody", ""), ("a Surrey officer", surrey.as_str())] {
+        for uri in &routes {
+            let (status, body) = w.get_as(cookie, uri).await;
+            assert_eq!(status, StatusCode::OK, "{who} {uri}");
+            assert!(!body.contains(NOTE) && !body.contains("\"admin\""), "{who} sees casework on {uri}: {body}");
+            if uri.starts_with("/api/") {
+                let value: Value = serde_json::from_str(&body).unwrap();
+                let action = &value["actions"][0];
+                assert_eq!((action["status"].as_str(), action["closed_by"].as_str()), (Some("closed"), None), "{who} {uri}");
+            }
+        }
+    }
+    // Those who may read Anstey's casework see both.
+    for (who, cookie) in [("the admin", w.cookie.as_str()), ("a Hampshire officer", hants.as_str())] {
+        for uri in &routes[..2] {
+            let (_, body) = w.get_as(cookie, uri).await;
+            let value: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(value["actions"][0]["closed_by"], "admin", "{who} {uri}");
+            assert_eq!(value["actions"][0]["close_note"], NOTE, "{who} {uri}");
+        }
     }
     w.db.remove().await;
 }
