@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::judgement::{CategoryOfConcern, Judgement};
 use crate::school::{Governance, Inspection, Phase, Urn};
+use crate::settings::Thresholds;
 
 /// An open, state-funded school as it stood on the profile date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,24 +21,56 @@ pub struct ProfileSchool {
     pub trust: Option<String>,
     /// The latest graded judgement made on or before the profile date.
     pub latest: Option<Judgement>,
+    /// The day of that judgement.
+    pub judged_on: Option<NaiveDate>,
+    /// The predecessor (before an academy conversion) whose judgement `latest` is, when the
+    /// school had none of its own yet.
+    pub carried_from: Option<Urn>,
+    /// The school's latest graded inspection gave no overall grade (since September 2024):
+    /// its day. `latest` is then `None`: no grade is invented.
+    pub no_overall_grade_since: Option<NaiveDate>,
 }
 
-/// How many schools of a group were inspected and how many of those are good or outstanding.
+/// How many schools of a group there are, how many have a known judgement (`inspected`: the
+/// coverage), and how many of those are good or outstanding.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     pub schools: usize,
     pub inspected: usize,
     pub good_or_outstanding: usize,
+    /// Of `inspected`, judgements carried from the school's predecessor.
+    pub carried: usize,
+    /// Schools whose latest graded inspection gave no overall grade (not in `inspected`).
+    pub no_overall_grade: usize,
 }
 
 impl Share {
-    fn add(&mut self, school: &ProfileSchool) {
+    pub(crate) fn add(&mut self, school: &ProfileSchool) {
         self.schools += 1;
+        if school.no_overall_grade_since.is_some() {
+            self.no_overall_grade += 1;
+        }
         if let Some(j) = school.latest {
             self.inspected += 1;
+            if school.carried_from.is_some() {
+                self.carried += 1;
+            }
             if j.is_good_or_better() {
                 self.good_or_outstanding += 1;
             }
+        }
+    }
+
+    /// Percentage of the schools with a known judgement; `None` when there are no schools.
+    pub fn coverage_percent(&self) -> Option<f64> {
+        (self.schools > 0).then(|| 100.0 * self.inspected as f64 / self.schools as f64)
+    }
+
+    /// "38 of 101 (38%)": the coverage as the pages and the CLI show it.
+    pub fn coverage_words(&self) -> String {
+        match self.coverage_percent() {
+            Some(p) => format!("{} of {} ({p:.0}%)", self.inspected, self.schools),
+            None => "no schools".to_string(),
         }
     }
 
@@ -68,7 +101,7 @@ impl PhaseGroup {
         std::iter::once(PhaseGroup::All).chain(Phase::REPORTED.into_iter().map(PhaseGroup::Phase))
     }
 
-    fn contains(self, phase: Phase) -> bool {
+    pub(crate) fn contains(self, phase: Phase) -> bool {
         match self {
             PhaseGroup::All => true,
             PhaseGroup::Phase(p) => phase.reporting_group() == p,
@@ -85,12 +118,17 @@ pub struct PhaseShare {
     pub la_percent: Option<f64>,
     pub england: Share,
     pub england_percent: Option<f64>,
-    /// 1 is the highest percentage; ties share a rank.
+    /// Percentage of the LA's schools in the group with a known judgement.
+    pub coverage_percent: Option<f64>,
+    /// 1 is the highest percentage; ties share a rank. `None` when the LA's coverage is below
+    /// the threshold (see `not_ranked`).
     pub rank: Option<usize>,
-    /// How many LAs have an inspected school in the group.
+    /// How many LAs are ranked in the group (those with enough coverage).
     pub out_of: usize,
     /// The rank in the letters' words, e.g. "one of the 10 worst in England".
     pub standing: Option<String>,
+    /// Why the LA is not ranked, in words.
+    pub not_ranked: Option<String>,
 }
 
 /// Schools of one phase in an LA by who runs them.
@@ -115,15 +153,23 @@ pub struct LaProfile {
     pub shares: Vec<PhaseShare>,
     /// Graded judgements of the LA's schools, for the chart.
     pub judgements: BTreeMap<Judgement, usize>,
+    /// The threshold the ranks were decided with.
+    pub thresholds: Thresholds,
+    /// What the figures cannot say: coverage below the threshold, judgements carried across
+    /// conversions, inspections without an overall grade, grade 3's name on the day.
+    pub caveats: Vec<String>,
 }
 
 /// One LA in the national league table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RankedLa {
-    pub rank: usize,
+    /// `None` when too few of its schools have a known judgement to rank it.
+    pub rank: Option<usize>,
     pub la_name: String,
     pub share: Share,
     pub percent: Option<f64>,
+    pub coverage_percent: Option<f64>,
+    pub not_ranked: Option<String>,
 }
 
 /// All LAs ranked by percentage of schools good or outstanding.
@@ -133,6 +179,8 @@ pub struct LaRanking {
     pub group: PhaseGroup,
     pub england: Share,
     pub england_percent: Option<f64>,
+    pub england_coverage_percent: Option<f64>,
+    pub thresholds: Thresholds,
     pub las: Vec<RankedLa>,
 }
 
@@ -144,7 +192,7 @@ fn shares_by_la(schools: &[ProfileSchool], group: PhaseGroup) -> HashMap<&str, S
     by_la
 }
 
-fn england_share(schools: &[ProfileSchool], group: PhaseGroup) -> Share {
+pub(crate) fn england_share(schools: &[ProfileSchool], group: PhaseGroup) -> Share {
     let mut share = Share::default();
     schools.iter().filter(|s| group.contains(s.phase)).for_each(|s| share.add(s));
     share
@@ -172,31 +220,72 @@ pub fn standing(rank: usize, out_of: usize, from_bottom: usize) -> String {
     }
 }
 
+/// The day as the letters write it: "27 January 2015".
+pub fn day_words(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
+/// Why an LA is not ranked: "judgements known for 38% of Stoke-on-Trent's schools on 27
+/// January 2015: not enough to rank".
+fn not_enough_to_rank(la_name: &str, group: PhaseGroup, share: &Share, at: NaiveDate, thresholds: &Thresholds) -> Option<String> {
+    if thresholds.enough(share.inspected, share.schools) {
+        return None;
+    }
+    let what = match group {
+        PhaseGroup::All => "schools".to_string(),
+        PhaseGroup::Phase(p) => format!("{} schools", p.label()),
+    };
+    Some(format!(
+        "judgements known for {:.0}% of {la_name}'s {what} on {}: not enough to rank (the threshold is {:.0}%)",
+        share.coverage_percent().unwrap_or(0.0),
+        day_words(at),
+        thresholds.min_coverage_percent
+    ))
+}
+
+/// The percentages of the LAs with enough coverage to be ranked: the field every rank is
+/// taken in.
+fn rankable_percents(by_la: &HashMap<&str, Share>, thresholds: &Thresholds) -> Vec<f64> {
+    by_la.values().filter(|s| thresholds.enough(s.inspected, s.schools)).filter_map(Share::percent).collect()
+}
+
 impl LaRanking {
-    pub fn build(at: NaiveDate, group: PhaseGroup, schools: &[ProfileSchool]) -> LaRanking {
+    pub fn build(at: NaiveDate, group: PhaseGroup, schools: &[ProfileSchool], thresholds: &Thresholds) -> LaRanking {
         let england = england_share(schools, group);
-        let mut las: Vec<RankedLa> = shares_by_la(schools, group)
-            .into_iter()
-            .map(|(la, share)| RankedLa {
-                rank: 0,
-                la_name: la.to_string(),
-                share,
-                percent: share.percent(),
+        let by_la = shares_by_la(schools, group);
+        let percents = rankable_percents(&by_la, thresholds);
+        let mut las: Vec<RankedLa> = by_la
+            .iter()
+            .map(|(la, share)| {
+                let not_ranked = not_enough_to_rank(la, group, share, at, thresholds);
+                RankedLa {
+                    rank: share.percent().filter(|_| not_ranked.is_none()).map(|p| rank_of(p, &percents, |a, b| a > b)),
+                    la_name: la.to_string(),
+                    share: *share,
+                    percent: share.percent(),
+                    coverage_percent: share.coverage_percent(),
+                    not_ranked,
+                }
             })
             .collect();
-        let percents: Vec<f64> = las.iter().filter_map(|l| l.percent).collect();
-        for la in &mut las {
-            la.rank = la.percent.map_or(percents.len() + 1, |p| rank_of(p, &percents, |a, b| a > b));
+        // Ranked LAs first by rank, then the unranked by name.
+        las.sort_by(|a, b| a.rank.unwrap_or(usize::MAX).cmp(&b.rank.unwrap_or(usize::MAX)).then_with(|| a.la_name.cmp(&b.la_name)));
+        LaRanking {
+            at,
+            group,
+            england,
+            england_percent: england.percent(),
+            england_coverage_percent: england.coverage_percent(),
+            thresholds: *thresholds,
+            las,
         }
-        las.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.la_name.cmp(&b.la_name)));
-        LaRanking { at, group, england, england_percent: england.percent(), las }
     }
 }
 
 impl LaProfile {
     /// The profile of `la_name` among `schools`, which must be every open state-funded school
     /// in England on `at` (the comparison and the ranks need them all).
-    pub fn build(la_name: &str, at: NaiveDate, schools: &[ProfileSchool]) -> LaProfile {
+    pub fn build(la_name: &str, at: NaiveDate, schools: &[ProfileSchool], thresholds: &Thresholds) -> LaProfile {
         let own: Vec<&ProfileSchool> = schools.iter().filter(|s| s.la_name == la_name).collect();
         let mut phases: BTreeMap<Phase, PhaseBreakdown> = BTreeMap::new();
         let mut by_governance = BTreeMap::new();
@@ -217,9 +306,10 @@ impl LaProfile {
         }
         let trusts: BTreeSet<&str> = own.iter().filter_map(|s| s.trust.as_deref()).collect();
         let shares = PhaseGroup::groups()
-            .map(|group| phase_share(la_name, group, schools))
+            .map(|group| phase_share(la_name, at, group, schools, thresholds))
             .filter(|share| share.la.schools > 0)
             .collect();
+        let caveats = caveats(la_name, at, &own);
         LaProfile {
             la_name: la_name.to_string(),
             at,
@@ -229,28 +319,61 @@ impl LaProfile {
             trusts: trusts.len(),
             shares,
             judgements,
+            thresholds: *thresholds,
+            caveats,
         }
     }
 }
 
-fn phase_share(la_name: &str, group: PhaseGroup, schools: &[ProfileSchool]) -> PhaseShare {
+/// What a profile's figures cannot say, counted: judgements carried from predecessors,
+/// schools whose latest inspection gave no overall grade (by framework), and grade 3's name.
+fn caveats(la_name: &str, at: NaiveDate, own: &[&ProfileSchool]) -> Vec<String> {
+    let mut out = Vec::new();
+    let carried = own.iter().filter(|s| s.latest.is_some() && s.carried_from.is_some()).count();
+    if carried > 0 {
+        out.push(format!(
+            "{} carried from the school before it became an academy (the academy had not been inspected by {}).",
+            if carried == 1 { "One judgement is".to_string() } else { format!("{} judgements are", capitalised(&number_words(carried))) },
+            day_words(at)
+        ));
+    }
+    let ungraded: Vec<NaiveDate> = own.iter().filter_map(|s| s.no_overall_grade_since).collect();
+    if !ungraded.is_empty() {
+        let cards = ungraded.iter().filter(|d| **d >= crate::as_at::report_cards_introduced()).count();
+        out.push(format!(
+            "{} of {la_name}'s schools were last inspected on or after 1 September 2024, when graded inspections stopped giving an overall-effectiveness grade{}: they are counted among the schools without a known judgement, not given one.",
+            capitalised(&number_words(ungraded.len())),
+            if cards > 0 { format!(" ({} of them under the report cards of November 2025, which grade each evaluation area instead)", number_words(cards)) } else { String::new() }
+        ));
+    }
+    if at < crate::judgement::requires_improvement_introduced() {
+        out.push(format!("On {} grade 3 was called 'satisfactory'; it has been 'requires improvement' since 1 September 2012.", day_words(at)));
+    }
+    out
+}
+
+fn phase_share(la_name: &str, at: NaiveDate, group: PhaseGroup, schools: &[ProfileSchool], thresholds: &Thresholds) -> PhaseShare {
     let by_la = shares_by_la(schools, group);
     let la = by_la.get(la_name).copied().unwrap_or_default();
     let england = england_share(schools, group);
-    let percents: Vec<f64> = by_la.values().filter_map(Share::percent).collect();
+    let percents = rankable_percents(&by_la, thresholds);
     let out_of = percents.len();
-    let rank = la.percent().map(|p| rank_of(p, &percents, |a, b| a > b));
-    let from_bottom = la.percent().map(|p| rank_of(p, &percents, |a, b| a < b));
+    let not_ranked = not_enough_to_rank(la_name, group, &la, at, thresholds);
+    let rankable = la.percent().filter(|_| not_ranked.is_none());
+    let rank = rankable.map(|p| rank_of(p, &percents, |a, b| a > b));
+    let from_bottom = rankable.map(|p| rank_of(p, &percents, |a, b| a < b));
     PhaseShare {
         group,
         label: group.label().to_string(),
         la,
         la_percent: la.percent(),
+        coverage_percent: la.coverage_percent(),
         england,
         england_percent: england.percent(),
         rank,
         out_of,
         standing: rank.zip(from_bottom).map(|(r, b)| standing(r, out_of, b)),
+        not_ranked,
     }
 }
 
@@ -295,6 +418,8 @@ pub struct InspectedSchool {
     pub category: Option<CategoryOfConcern>,
     pub previous: Option<Judgement>,
     pub previous_date: Option<NaiveDate>,
+    /// The predecessor the previous judgement was carried from, across a conversion.
+    pub previous_urn: Option<Urn>,
     pub movement: Movement,
 }
 
@@ -318,6 +443,13 @@ pub struct OutcomeSummary {
     pub by_phase: BTreeMap<Phase, usize>,
     pub judgements: Vec<JudgementOutcome>,
     pub movements: BTreeMap<Movement, usize>,
+    /// How many of the inspected have a known previous judgement (the coverage of movements),
+    /// and how many of those were carried from a predecessor school.
+    pub previous_known: usize,
+    pub previous_carried: usize,
+    /// Graded inspections in the period that gave no overall grade (since September 2024):
+    /// counted here, not among the judgements.
+    pub without_overall_grade: usize,
     pub schools: Vec<InspectedSchool>,
 }
 
@@ -359,6 +491,9 @@ impl OutcomeSummary {
             by_phase,
             judgements,
             movements,
+            previous_known: schools.iter().filter(|s| s.previous.is_some()).count(),
+            previous_carried: schools.iter().filter(|s| s.previous.is_some() && s.previous_urn.is_some()).count(),
+            without_overall_grade: 0,
             schools,
         }
     }
@@ -499,7 +634,31 @@ pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
             k => format!("; {} had no previous judgement", number_words(k)),
         }
     ));
+    lines.push(previous_coverage(summary));
+    if summary.without_overall_grade > 0 {
+        lines.push(format!(
+            "{} graded {} in the period gave no overall-effectiveness grade (the framework since September 2024) and {} not counted above.",
+            capitalised(&number_words(summary.without_overall_grade)),
+            if summary.without_overall_grade == 1 { "inspection" } else { "inspections" },
+            if summary.without_overall_grade == 1 { "is" } else { "are" }
+        ));
+    }
     lines
+}
+
+/// How far the movements can be trusted: how many inspected schools have a known previous
+/// judgement, and how many of those come from the school before its conversion.
+fn previous_coverage(s: &OutcomeSummary) -> String {
+    let carried = match s.previous_carried {
+        0 => String::new(),
+        k => format!(", {} carried from the school before it became an academy", number_words(k)),
+    };
+    format!(
+        "The previous judgement is known for {} of the {} ({:.0}%){carried}.",
+        number_words(s.previous_known),
+        number_words(s.inspected),
+        100.0 * s.previous_known as f64 / s.inspected.max(1) as f64
+    )
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -534,39 +693,68 @@ pub fn describe_context(p: &LaProfile) -> Vec<String> {
     .flatten()
     .collect();
     let list = match listed.as_slice() {
-        [] => return vec![format!("There are no open state-funded schools in {} on {}.", p.la_name, p.at)],
+        [] => return vec![format!("There are no open state-funded schools in {} on {}.", p.la_name, day_words(p.at))],
         [one] => one.clone(),
         many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
     };
-    let mut lines = vec![format!("On {} there are {list} in {}.", p.at, p.la_name)];
+    let mut lines = vec![format!("On {} there are {list} in {}.", day_words(p.at), p.la_name)];
     for (phase, name) in [(Phase::Primary, "primary"), (Phase::Secondary, "secondary")] {
         let by = group_total(phase);
         let total: usize = by.values().sum();
         if total == 0 {
             continue;
         }
-        let get = |g| by.get(&g).copied().unwrap_or(0);
-        let academies = get(Governance::AcademyConverter) + get(Governance::AcademySponsorLed) + get(Governance::FreeSchool);
-        lines.push(capitalised(&format!(
-            "{} of the {total} {name} schools are local authority maintained and {} {} academies or free schools, of which {} academy converters, {} sponsor-led academies and {} free schools.",
-            number_words(get(Governance::Maintained)),
-            number_words(academies),
-            if academies == 1 { "is" } else { "are" },
-            number_words(get(Governance::AcademyConverter)),
-            number_words(get(Governance::AcademySponsorLed)),
-            number_words(get(Governance::FreeSchool)),
-        )));
+        lines.push(capitalised(&routes_sentence(&by, total, name)));
     }
-    lines.push(format!("{} run at least one of its schools.", capitalised(&plural(p.trusts, "trust", "trusts"))));
-    for share in p.shares.iter().filter(|s| s.standing.is_some() && s.la_percent.is_some()) {
-        let (Some(la), Some(england), Some(standing)) = (share.la_percent, share.england_percent, &share.standing) else { continue };
-        let what = match share.group {
-            PhaseGroup::All => "schools".to_string(),
-            PhaseGroup::Phase(phase) => format!("{} schools", phase.label()),
-        };
-        lines.push(format!("{:.0}% of its inspected {what} are good or outstanding, against {:.0}% in England: {} is {standing}.", la, england, p.la_name));
+    lines.push(format!("{} {} at least one of its schools.", capitalised(&plural(p.trusts, "trust", "trusts")), if p.trusts == 1 { "runs" } else { "run" }));
+    for share in &p.shares {
+        lines.push(share_sentence(share, &p.la_name));
     }
+    lines.extend(p.caveats.iter().cloned());
     lines
+}
+
+/// Letter 002's way: "Of the 16 secondary schools, three are maintained by the local
+/// authority, five are academy converters and eight are sponsor-led academies." Routes with no
+/// school are left out.
+fn routes_sentence(by: &BTreeMap<Governance, usize>, total: usize, phase: &str) -> String {
+    let parts: Vec<String> = [
+        (Governance::Maintained, "maintained by the local authority", "maintained by the local authority"),
+        (Governance::AcademyConverter, "an academy converter", "academy converters"),
+        (Governance::AcademySponsorLed, "a sponsor-led academy", "sponsor-led academies"),
+        (Governance::FreeSchool, "a free school", "free schools"),
+    ]
+    .iter()
+    .filter_map(|(g, one, many)| {
+        let n = by.get(g).copied().unwrap_or(0);
+        (n > 0).then(|| if n == 1 { format!("one is {one}") } else { format!("{} are {many}", number_words(n)) })
+    })
+    .collect();
+    let list = match parts.as_slice() {
+        [] => return format!("Of the {} {phase} schools, none is state-funded.", number_words(total)),
+        [one] => one.clone(),
+        many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+    };
+    format!("Of the {} {phase} schools, {list}.", number_words(total))
+}
+
+/// One group's share against England, with its coverage, and its standing or why it has none.
+fn share_sentence(share: &PhaseShare, la_name: &str) -> String {
+    let what = match share.group {
+        PhaseGroup::All => "schools".to_string(),
+        PhaseGroup::Phase(phase) => format!("{} schools", phase.label()),
+    };
+    let known = format!("judgements known for {} of its {} {what}, {:.0}%", share.la.inspected, share.la.schools, share.coverage_percent.unwrap_or(0.0));
+    let Some(la) = share.la_percent else {
+        return capitalised(&format!("none of {la_name}'s {} {what} has a known judgement.", share.la.schools));
+    };
+    let england = share.england_percent.map_or("unknown".to_string(), |e| format!("{e:.0}%"));
+    let verdict = match (&share.standing, &share.not_ranked) {
+        (Some(standing), _) => format!("{la_name} is {standing}"),
+        (None, Some(why)) => why.clone(),
+        (None, None) => "not ranked".to_string(),
+    };
+    format!("{la:.0}% of its {what} with a known judgement are good or outstanding, against {england} in England ({known}): {verdict}.")
 }
 
 #[cfg(test)]
@@ -582,6 +770,9 @@ mod tests {
             governance: Governance::Maintained,
             trust: None,
             latest,
+            judged_on: None,
+            carried_from: None,
+            no_overall_grade_since: None,
         }
     }
 
@@ -631,11 +822,11 @@ mod tests {
         ];
         all[0].trust = Some("T1".into());
         all[1].trust = Some("T1".into());
-        let p = LaProfile::build("A", NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), &all);
+        let p = LaProfile::build("A", NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), &all, &Thresholds::default());
         assert_eq!(p.schools, 3);
         assert_eq!(p.trusts, 1);
         let primary = p.shares.iter().find(|s| s.group == PhaseGroup::Phase(Phase::Primary)).unwrap();
-        assert_eq!(primary.la, Share { schools: 2, inspected: 2, good_or_outstanding: 1 });
+        assert_eq!(primary.la, Share { schools: 2, inspected: 2, good_or_outstanding: 1, ..Share::default() });
         assert_eq!(primary.la_percent, Some(50.0));
         assert_eq!(primary.england.inspected, 4);
         assert_eq!(primary.england_percent, Some(50.0));
@@ -653,7 +844,7 @@ mod tests {
         let mut add = |la: &str, phase, governance, n, latest| {
             for _ in 0..n {
                 urn += 1;
-                all.push(ProfileSchool { urn: Urn(urn), la_name: la.into(), phase, governance, trust: None, latest });
+                all.push(ProfileSchool { governance, ..school(urn, la, phase, latest) });
             }
         };
         add("Stoke-on-Trent", Phase::Primary, Governance::Maintained, 45, Some(Good));
@@ -662,11 +853,58 @@ mod tests {
         add("Stoke-on-Trent", Phase::Secondary, Governance::Maintained, 3, Some(Good));
         add("Stoke-on-Trent", Phase::Special, Governance::Maintained, 4, Some(Outstanding));
         add("Elsewhere", Phase::Primary, Governance::Maintained, 10, Some(Good));
-        let p = LaProfile::build("Stoke-on-Trent", NaiveDate::from_ymd_opt(2015, 1, 27).unwrap(), &all);
+        let p = LaProfile::build("Stoke-on-Trent", NaiveDate::from_ymd_opt(2015, 1, 27).unwrap(), &all, &Thresholds::default());
         let text = describe_context(&p);
-        assert_eq!(text[0], "On 2015-01-27 there are 71 primary schools, three secondary schools and four special schools in Stoke-on-Trent.");
-        assert_eq!(text[1], "Forty-five of the 71 primary schools are local authority maintained and 26 are academies or free schools, of which 21 academy converters, five sponsor-led academies and no free schools.".replace("Forty-five", "45"));
+        assert_eq!(text[0], "On 27 January 2015 there are 71 primary schools, three secondary schools and four special schools in Stoke-on-Trent.");
+        assert_eq!(text[1], "Of the 71 primary schools, 45 are maintained by the local authority, 21 are academy converters and five are sponsor-led academies.");
+        assert_eq!(text[2], "Of the three secondary schools, three are maintained by the local authority.");
         assert!(text.iter().any(|l| l.starts_with("No trusts run")), "{text:?}");
+        assert!(
+            text.contains(&"67% of its schools with a known judgement are good or outstanding, against 70% in England (judgements known for 78 of its 78 schools, 100%): Stoke-on-Trent is one of the 10 worst in England.".to_string()),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn too_little_coverage_is_not_ranked_and_says_why() {
+        let mut all: Vec<ProfileSchool> = (0..8).map(|u| school(u, "Stoke-on-Trent", Phase::Primary, None)).collect();
+        all.extend((8..13).map(|u| school(u, "Stoke-on-Trent", Phase::Primary, Some(Good))));
+        all.extend((20..30).map(|u| school(u, "B", Phase::Primary, Some(Good))));
+        all.extend((30..40).map(|u| school(u, "C", Phase::Primary, Some(Inadequate))));
+        let at = NaiveDate::from_ymd_opt(2015, 1, 27).unwrap();
+        let p = LaProfile::build("Stoke-on-Trent", at, &all, &Thresholds::default());
+        let share = &p.shares[0];
+        assert_eq!((share.rank, share.standing.as_deref(), share.out_of), (None, None, 2), "100% good of 38% known is no ranking");
+        assert_eq!(
+            share.not_ranked.as_deref(),
+            Some("judgements known for 38% of Stoke-on-Trent's schools on 27 January 2015: not enough to rank (the threshold is 80%)")
+        );
+        let text = describe_context(&p).join(" ");
+        assert!(!text.contains("best") && !text.contains("worst"), "{text}");
+        assert!(text.contains("(judgements known for 5 of its 13 schools, 38%): judgements known for 38% of Stoke-on-Trent's schools on 27 January 2015: not enough to rank"), "{text}");
+        let r = LaRanking::build(at, PhaseGroup::All, &all, &Thresholds::default());
+        let ranks: Vec<(&str, Option<usize>)> = r.las.iter().map(|l| (l.la_name.as_str(), l.rank)).collect();
+        assert_eq!(ranks, vec![("B", Some(1)), ("C", Some(2)), ("Stoke-on-Trent", None)]);
+        let lenient = LaProfile::build("Stoke-on-Trent", at, &all, &Thresholds { min_coverage_percent: 30.0 });
+        assert_eq!(lenient.shares[0].rank, Some(1));
+    }
+
+    #[test]
+    fn caveats_count_carried_and_ungraded_judgements() {
+        let at = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+        let mut carried = school(1, "A", Phase::Primary, Some(Good));
+        carried.carried_from = Some(Urn(100));
+        let mut card = school(2, "A", Phase::Primary, None);
+        card.no_overall_grade_since = NaiveDate::from_ymd_opt(2025, 11, 20);
+        let mut ungraded = school(3, "A", Phase::Primary, None);
+        ungraded.no_overall_grade_since = NaiveDate::from_ymd_opt(2024, 10, 1);
+        let p = LaProfile::build("A", at, &[carried, card, ungraded], &Thresholds::default());
+        assert_eq!((p.shares[0].la.inspected, p.shares[0].la.carried, p.shares[0].la.no_overall_grade), (1, 1, 2));
+        assert_eq!(p.caveats[0], "One judgement is carried from the school before it became an academy (the academy had not been inspected by 1 December 2025).");
+        assert!(p.caveats[1].starts_with("Two of A's schools were last inspected on or after 1 September 2024"), "{:?}", p.caveats);
+        assert!(p.caveats[1].contains("one of them under the report cards"), "{:?}", p.caveats);
+        let old = LaProfile::build("A", NaiveDate::from_ymd_opt(2011, 1, 1).unwrap(), &[], &Thresholds::default());
+        assert_eq!(old.caveats, vec!["On 1 January 2011 grade 3 was called 'satisfactory'; it has been 'requires improvement' since 1 September 2012.".to_string()]);
     }
 
     #[test]
@@ -677,11 +915,12 @@ mod tests {
             school(3, "C", Phase::Primary, Some(Inadequate)),
             school(4, "D", Phase::Primary, None),
         ];
-        let r = LaRanking::build(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), PhaseGroup::All, &all);
-        let ranks: Vec<(String, usize)> = r.las.iter().map(|l| (l.la_name.clone(), l.rank)).collect();
+        let r = LaRanking::build(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), PhaseGroup::All, &all, &Thresholds { min_coverage_percent: 0.0 });
+        let ranks: Vec<(String, Option<usize>)> = r.las.iter().map(|l| (l.la_name.clone(), l.rank)).collect();
         assert_eq!(
             ranks,
-            vec![("A".into(), 1), ("B".into(), 1), ("C".into(), 3), ("D".into(), 4)]
+            vec![("A".into(), Some(1)), ("B".into(), Some(1)), ("C".into(), Some(3)), ("D".into(), None)],
+            "an LA with no known judgement has no rank"
         );
         assert_eq!(r.england_percent, Some(200.0 / 3.0));
     }
@@ -706,6 +945,7 @@ mod tests {
             category: None,
             previous: prev,
             previous_date: None,
+            previous_urn: None,
             movement: Movement::between(prev, j),
         };
         let s = OutcomeSummary::build(
@@ -739,6 +979,7 @@ mod tests {
             category: cat,
             previous: prev,
             previous_date: None,
+            previous_urn: None,
             movement: Movement::between(prev, j),
         };
         let s = OutcomeSummary::build(

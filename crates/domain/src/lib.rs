@@ -1,12 +1,14 @@
 //! Schoolsight's domain: schools, judgements, inspections and the pure analyses over them (no I/O).
 
 pub mod analysis;
+pub mod as_at;
 pub mod casework;
 pub mod judgement;
 pub mod outcome_report;
 pub mod outcomes;
 pub mod parse;
 pub mod school;
+pub mod settings;
 
 pub use analysis::{
     InspectedSchool, JudgementOutcome, LaProfile, LaRanking, Movement, OutcomeSummary, PhaseGroup,
@@ -16,3 +18,4 @@ pub use judgement::{CategoryOfConcern, Judgement};
 pub use outcomes::{AcademicYear, Measure, MeasureValue, PupilGroup, Subject, SuppressionCode, Value};
 pub use parse::{ParseError, parse_date, parse_judgement_and_category};
 pub use school::{Governance, Inspection, Phase, School, Status, Urn};
+pub use settings::Thresholds;

@@ -66,6 +66,10 @@ enum Command {
         /// The day to describe (yyyy-mm-dd or dd/mm/yyyy); default today.
         #[arg(long, value_parser = day)]
         at: Option<NaiveDate>,
+        /// Rank only when judgements are known for at least this percentage of the schools
+        /// (default 80, or SCHOOLSIGHT_MIN_COVERAGE).
+        #[arg(long)]
+        min_coverage: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -223,9 +227,13 @@ async fn main() -> Result<()> {
                 println!("{}", file.display());
             }
         }
-        Command::LaProfile { la, at, json } => {
+        Command::LaProfile { la, at, min_coverage, json } => {
             let at = at.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let profile = store.la_profile(&la, at).await?;
+            let thresholds = match min_coverage {
+                Some(value) => schoolsight_domain::Thresholds::with_min_coverage("--min-coverage", &value)?,
+                None => schoolsight_domain::Thresholds::from_env()?,
+            };
+            let profile = store.la_profile(&la, at, &thresholds).await?;
             present::emit(json, &profile, present::la_profile)?;
         }
         Command::Outcomes { la, from, to, json } => {

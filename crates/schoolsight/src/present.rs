@@ -40,18 +40,29 @@ pub fn la_profile(p: &LaProfile) -> String {
     let academies: usize = p.by_governance.iter().filter(|(g, _)| g.is_academy()).map(|(_, n)| n).sum();
     let maintained = p.by_governance.get(&Governance::Maintained).copied().unwrap_or(0);
     let _ = writeln!(out, "  {maintained} maintained by the LA, {academies} academies or free schools");
-    let _ = writeln!(out, "\n  Good or outstanding   {:>8} {:>8}   rank among LAs", "LA", "England");
+    let _ = writeln!(
+        out,
+        "\n  Good or outstanding   {:>8} {:<22} {:>8} {:<26}  rank among LAs (ranked when at least {:.0}% known)",
+        "LA",
+        "  judgements known",
+        "England",
+        "  judgements known",
+        p.thresholds.min_coverage_percent
+    );
     for s in &p.shares {
-        let rank = match (s.rank, &s.standing) {
-            (Some(r), Some(words)) => format!("{r} of {} — {words}", s.out_of),
-            _ => "not ranked (none inspected)".to_string(),
+        let rank = match (s.rank, &s.standing, &s.not_ranked) {
+            (Some(r), Some(words), _) => format!("{r} of {} — {words}", s.out_of),
+            (_, _, Some(why)) => format!("not ranked: {why}"),
+            _ => "not ranked: no school has a known judgement".to_string(),
         };
         let _ = writeln!(
             out,
-            "  {:<20} {:>8} {:>8}   {rank}",
+            "  {:<20} {:>8}   {:<20} {:>8}   {:<24}  {rank}",
             s.label,
             percent(s.la_percent),
-            percent(s.england_percent)
+            s.la.coverage_words(),
+            percent(s.england_percent),
+            s.england.coverage_words()
         );
     }
     out
@@ -78,7 +89,11 @@ pub fn outcomes(s: &OutcomeSummary) -> String {
     }
     let _ = writeln!(out, "\n  {}\n", schoolsight_domain::analysis::narrate(s).join("\n  "));
     for school in &s.schools {
-        let previous = school.previous.map_or("none".to_string(), |p| p.label().to_string());
+        let previous = match (school.previous, school.previous_urn) {
+            (Some(p), Some(urn)) => format!("{}, predecessor URN {urn}", p.label()),
+            (Some(p), None) => p.label().to_string(),
+            (None, _) => "none".to_string(),
+        };
         let _ = writeln!(
             out,
             "    {} {:<45} {:<22} (previous {previous}: {})",

@@ -1,6 +1,7 @@
 //! Schoolsight's database: migrations, transactional imports and queries, over SQLite (the
 //! embedded default) or PostgreSQL, chosen by URL at run time.
 
+mod as_at;
 mod auth;
 pub mod backup;
 mod casework;
@@ -32,9 +33,9 @@ pub use queries::{LaSchool, SchoolHistory, SchoolHit, Totals};
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// England's schools as at a date, kept until the data changes: every LA page and ranking
-    /// needs all of them, and building them costs a query per school.
-    profiles: std::sync::Arc<std::sync::Mutex<Option<queries::ProfileCache>>>,
+    /// Every school's life and graded inspections (and the yearly series built from them),
+    /// kept until the data changes: every LA page and ranking needs all of them.
+    profiles: std::sync::Arc<std::sync::Mutex<Option<as_at::ProfileCache>>>,
 }
 
 /// Which server the URL named.

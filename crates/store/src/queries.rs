@@ -1,29 +1,13 @@
 //! Reading back: the register, histories, and the inputs of the domain's analyses.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
-use schoolsight_domain::analysis::{InspectedSchool, LaProfile, LaRanking, Movement, OutcomeSummary, PhaseGroup, ProfileSchool};
-use schoolsight_domain::school::open_on;
-use schoolsight_domain::{CategoryOfConcern, Governance, Inspection, Judgement, Phase, School, Status, TimelineEntry, Urn, timeline};
+use schoolsight_domain::analysis::{LaProfile, LaRanking, OutcomeSummary, PhaseGroup};
+use schoolsight_domain::{CategoryOfConcern, Governance, Inspection, Judgement, Phase, School, Status, Thresholds, TimelineEntry, Urn, timeline};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::{Store, StoreError};
-
-/// The last national profile built, with the date and data version it was built for.
-pub(crate) struct ProfileCache {
-    at: NaiveDate,
-    version: (i64, Option<String>),
-    schools: Arc<Vec<ProfileSchool>>,
-}
-
-impl ProfileCache {
-    fn get(&self, at: NaiveDate, version: &(i64, Option<String>)) -> Option<Arc<Vec<ProfileSchool>>> {
-        (self.at == at && &self.version == version).then(|| self.schools.clone())
-    }
-}
 
 /// A school with its whole inspection history.
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +26,7 @@ pub struct Totals {
     pub files: i64,
 }
 
-/// A school in an LA's list, with its latest graded judgement.
+/// A school in an LA's list as it stood on a day, with its latest graded judgement then.
 #[derive(Debug, Clone, Serialize)]
 pub struct LaSchool {
     pub urn: Urn,
@@ -52,6 +36,10 @@ pub struct LaSchool {
     pub type_name: String,
     pub latest: Option<Judgement>,
     pub inspected: Option<NaiveDate>,
+    /// The predecessor the judgement was carried from, before an academy conversion.
+    pub carried_from: Option<Urn>,
+    /// The latest graded inspection gave no overall grade (since September 2024): its day.
+    pub no_overall_grade_since: Option<NaiveDate>,
 }
 
 /// A school found by name or URN.
@@ -64,17 +52,17 @@ pub struct SchoolHit {
     pub phase: Phase,
 }
 
-fn text_date(value: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
+pub(crate) fn text_date(value: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
     value
         .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("date '{v}'"))))
         .transpose()
 }
 
-fn iso(d: NaiveDate) -> String {
+pub(crate) fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn enum_value<T>(value: String, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+pub(crate) fn enum_value<T>(value: String, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
     parse(&value).ok_or(StoreError::Corrupt(value))
 }
 
@@ -123,7 +111,7 @@ fn inspection_from(row: &AnyRow) -> Result<Inspection, StoreError> {
 }
 
 /// The state-funded governance keys, bound as parameters rather than spliced into SQL.
-fn state_funded_keys() -> Vec<&'static str> {
+pub(crate) fn state_funded_keys() -> Vec<&'static str> {
     Governance::ALL.into_iter().filter(|g| g.is_state_funded()).map(Governance::key).collect()
 }
 
@@ -176,109 +164,22 @@ impl Store {
         }
     }
 
-    /// What identifies the data's state: every import adds a file. Casework does not change
-    /// profiles, so it need not be counted.
-    async fn data_version(&self) -> Result<(i64, Option<String>), StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS files, MAX(imported_at) AS latest FROM import_files").fetch_one(&self.pool).await?;
-        Ok((row.try_get("files")?, row.try_get("latest")?))
-    }
-
-    /// Every state-funded school open on `at`, with its latest graded judgement by then;
-    /// answered from memory while the data has not changed since the last answer for `at`.
-    pub async fn profile_schools(&self, at: NaiveDate) -> Result<Arc<Vec<ProfileSchool>>, StoreError> {
-        let version = self.data_version().await?;
-        let cached = self.profiles.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|c| c.get(at, &version));
-        if let Some(schools) = cached {
-            return Ok(schools);
-        }
-        let schools = Arc::new(self.load_profile_schools(at).await?);
-        *self.profiles.lock().unwrap_or_else(|p| p.into_inner()) = Some(ProfileCache { at, version, schools: schools.clone() });
-        Ok(schools)
-    }
-
-    async fn load_profile_schools(&self, at: NaiveDate) -> Result<Vec<ProfileSchool>, StoreError> {
-        let keys = state_funded_keys();
-        let rows = sqlx::query(
-            "SELECT s.urn, s.la_name, s.phase, s.governance, s.trust, s.status, s.open_date, s.close_date, \
-               (SELECT i.grade FROM inspections i \
-                 WHERE i.urn = s.urn AND i.grade IS NOT NULL AND i.start_date <= $1 \
-                 ORDER BY i.start_date DESC LIMIT 1) AS latest \
-             FROM schools s WHERE s.governance IN ($2, $3, $4, $5)",
-        )
-        .bind(iso(at))
-        .bind(keys[0])
-        .bind(keys[1])
-        .bind(keys[2])
-        .bind(keys[3])
-        .fetch_all(&self.pool)
-        .await?;
-        let mut schools = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let status = enum_value(row.try_get("status")?, Status::from_key)?;
-            let open = text_date(row.try_get("open_date")?)?;
-            let close = text_date(row.try_get("close_date")?)?;
-            if !open_on(status, open, close, at) {
-                continue;
-            }
-            schools.push(ProfileSchool {
-                urn: Urn(row.try_get("urn")?),
-                la_name: row.try_get("la_name")?,
-                phase: enum_value(row.try_get("phase")?, Phase::from_key)?,
-                governance: enum_value(row.try_get("governance")?, Governance::from_key)?,
-                trust: row.try_get("trust")?,
-                latest: judgement_of(row.try_get("latest")?),
-            });
-        }
-        Ok(schools)
-    }
-
-    pub async fn la_profile(&self, la: &str, at: NaiveDate) -> Result<LaProfile, StoreError> {
+    pub async fn la_profile(&self, la: &str, at: NaiveDate, thresholds: &Thresholds) -> Result<LaProfile, StoreError> {
         let la = self.resolve_la(la).await?;
-        let schools = self.profile_schools(at).await?;
-        Ok(LaProfile::build(&la, at, &schools))
+        let schools = self.register_history().await?.schools_at(at);
+        Ok(LaProfile::build(&la, at, &schools, thresholds))
     }
 
-    pub async fn ranking(&self, at: NaiveDate, group: PhaseGroup) -> Result<LaRanking, StoreError> {
-        Ok(LaRanking::build(at, group, &self.profile_schools(at).await?))
+    pub async fn ranking(&self, at: NaiveDate, group: PhaseGroup, thresholds: &Thresholds) -> Result<LaRanking, StoreError> {
+        Ok(LaRanking::build(at, group, &self.register_history().await?.schools_at(at), thresholds))
     }
 
     /// Graded inspections of an LA's schools that started between `from` and `to` inclusive,
-    /// each with the school's graded judgement before it.
+    /// each with the school's graded judgement before it (its predecessor's, marked, when it
+    /// had none of its own).
     pub async fn outcomes(&self, la: &str, from: NaiveDate, to: NaiveDate) -> Result<OutcomeSummary, StoreError> {
         let la = self.resolve_la(la).await?;
-        let rows = sqlx::query(
-            "SELECT i.urn, s.name, s.phase, i.start_date, i.grade, i.category, \
-               (SELECT p.grade FROM inspections p WHERE p.urn = i.urn AND p.grade IS NOT NULL \
-                  AND p.start_date < i.start_date ORDER BY p.start_date DESC LIMIT 1) AS previous, \
-               (SELECT p.start_date FROM inspections p WHERE p.urn = i.urn AND p.grade IS NOT NULL \
-                  AND p.start_date < i.start_date ORDER BY p.start_date DESC LIMIT 1) AS previous_date \
-             FROM inspections i JOIN schools s ON s.urn = i.urn \
-             WHERE s.la_name = $1 AND i.start_date >= $2 AND i.start_date <= $3 AND i.grade IS NOT NULL",
-        )
-        .bind(&la)
-        .bind(iso(from))
-        .bind(iso(to))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut inspected = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let grade: i64 = row.try_get("grade")?;
-            let judgement = Judgement::from_grade(grade).ok_or_else(|| StoreError::Corrupt(format!("grade {grade}")))?;
-            let previous = judgement_of(row.try_get("previous")?);
-            let category: Option<String> = row.try_get("category")?;
-            inspected.push(InspectedSchool {
-                urn: Urn(row.try_get("urn")?),
-                name: row.try_get("name")?,
-                phase: enum_value(row.try_get("phase")?, Phase::from_key)?,
-                start_date: text_date(Some(row.try_get("start_date")?))?.expect("present"),
-                judgement,
-                category: category.map(|c| enum_value(c, CategoryOfConcern::from_key)).transpose()?,
-                previous,
-                previous_date: text_date(row.try_get("previous_date")?)?,
-                movement: Movement::between(previous, judgement),
-            });
-        }
-        Ok(OutcomeSummary::build(&la, from, to, inspected))
+        Ok(self.register_history().await?.outcomes(&la, from, to))
     }
 
     pub async fn school(&self, urn: Urn) -> Result<Option<SchoolHistory>, StoreError> {
@@ -304,36 +205,26 @@ impl Store {
         Ok(Some(SchoolHistory { school, from_register, timeline: timeline(inspections) }))
     }
 
-    /// An LA's schools open on `at`, by name, each with its latest graded judgement by then.
+    /// An LA's schools open on `at` (as the register then stood), by name, each with its
+    /// latest graded judgement by then.
     pub async fn la_schools(&self, la: &str, at: NaiveDate) -> Result<Vec<LaSchool>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT s.urn, s.name, s.phase, s.governance, s.type_name, s.status, s.open_date, s.close_date, \
-               l.grade, l.start_date AS inspected \
-             FROM schools s LEFT JOIN inspections l ON l.urn = s.urn AND l.start_date = \
-               (SELECT MAX(i.start_date) FROM inspections i \
-                 WHERE i.urn = s.urn AND i.grade IS NOT NULL AND i.start_date <= $1) \
-             WHERE s.la_name = $2 ORDER BY s.name",
-        )
-        .bind(iso(at))
-        .bind(la)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut schools = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let status = enum_value(row.try_get("status")?, Status::from_key)?;
-            if !open_on(status, text_date(row.try_get("open_date")?)?, text_date(row.try_get("close_date")?)?, at) {
-                continue;
-            }
-            schools.push(LaSchool {
-                urn: Urn(row.try_get("urn")?),
-                name: row.try_get("name")?,
-                phase: enum_value(row.try_get("phase")?, Phase::from_key)?,
-                governance: enum_value(row.try_get("governance")?, Governance::from_key)?,
-                type_name: row.try_get("type_name")?,
-                latest: judgement_of(row.try_get("grade")?),
-                inspected: text_date(row.try_get("inspected")?)?,
-            });
-        }
+        let history = self.register_history().await?;
+        let mut schools: Vec<LaSchool> = history
+            .la_schools_at(la, at)
+            .into_iter()
+            .map(|(life, p)| LaSchool {
+                urn: p.urn,
+                name: life.name.clone(),
+                phase: p.phase,
+                governance: p.governance,
+                type_name: life.type_name.clone(),
+                latest: p.latest,
+                inspected: p.judged_on,
+                carried_from: p.carried_from,
+                no_overall_grade_since: p.no_overall_grade_since,
+            })
+            .collect();
+        schools.sort_by(|a, b| a.name.cmp(&b.name).then(a.urn.cmp(&b.urn)));
         Ok(schools)
     }
 

@@ -12,7 +12,7 @@ use schoolsight_bundle::gias::{self, GiasRow};
 use schoolsight_bundle::mi::{self, MiRow, Vintage};
 use schoolsight_bundle::{Day, Encoding};
 use schoolsight_domain::analysis::{Movement, PhaseGroup};
-use schoolsight_domain::{Judgement, Phase, Urn};
+use schoolsight_domain::{Judgement, Phase, Thresholds, Urn};
 use schoolsight_ingest::{SourceText, parse_source};
 use schoolsight_store::testing::{TestBackend, TestDatabase};
 use schoolsight_store::{ImportOutcome, Store, test_each_backend};
@@ -201,7 +201,7 @@ async fn profile_compares_derby_with_england_and_ranks_it(backend: TestBackend) 
     let store = db.store().await;
     import(&store, "edubasealldata20130101.csv", gias::to_bytes(&register(""), Encoding::Windows1252)).await;
     import(&store, "latest.csv", mi::to_bytes(Vintage::Latest2021, &latest_rows(), Encoding::Windows1252)).await;
-    let p = store.la_profile("Derby", d(2013, 2, 1)).await.unwrap();
+    let p = store.la_profile("Derby", d(2013, 2, 1), &Thresholds::default()).await.unwrap();
     assert_eq!(p.schools, 10);
     let all = &p.shares[0];
     assert_eq!(all.group, PhaseGroup::All);
@@ -211,9 +211,9 @@ async fn profile_compares_derby_with_england_and_ranks_it(backend: TestBackend) 
     let primary = p.shares.iter().find(|s| s.group == PhaseGroup::Phase(Phase::Primary)).unwrap();
     assert_eq!((primary.la.inspected, primary.la.good_or_outstanding), (7, 5), "junior schools count as primary");
     // Before the focused week, the 2010 judgements stand: three good or outstanding of ten.
-    let before = store.la_profile("Derby", d(2013, 1, 1)).await.unwrap();
+    let before = store.la_profile("Derby", d(2013, 1, 1), &Thresholds::default()).await.unwrap();
     assert_eq!(before.shares[0].la.good_or_outstanding, 3);
-    let ranking = store.ranking(d(2013, 2, 1), PhaseGroup::All).await.unwrap();
+    let ranking = store.ranking(d(2013, 2, 1), PhaseGroup::All, &Thresholds::default()).await.unwrap();
     assert_eq!(ranking.las.iter().map(|l| l.la_name.as_str()).collect::<Vec<_>>(), vec!["Derby", "Leicester"]);
     db.remove().await;
 }

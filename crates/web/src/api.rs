@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use schoolsight_domain::analysis::PhaseGroup;
+use schoolsight_domain::analysis::{LaRanking, PhaseGroup};
 use std::sync::Arc;
 
 use schoolsight_search::SearchIndex;
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
 use crate::letter_pages::hide_casework;
+use crate::pages::{RankingQuery, SeriesRow, series_rows, thresholds};
 use crate::{AppError, AppState, AtQuery, PeriodQuery, day_or_today, json_error, parse_urn, period};
 
 pub fn routes() -> Router<AppState> {
@@ -41,10 +42,25 @@ async fn status(State(store): State<Store>) -> Response {
     reply(store.totals().await.map_err(AppError::from))
 }
 
-async fn las(State(store): State<Store>, Query(q): Query<AtQuery>) -> Response {
+/// `/api/las`: the ranking on the day, and the yearly series since 2006 of England and every
+/// LA (or only `la`), each figure with its coverage.
+#[derive(Serialize)]
+struct LasAnswer {
+    #[serde(flatten)]
+    ranking: LaRanking,
+    series: Vec<SeriesRow>,
+}
+
+async fn las(State(store): State<Store>, Query(q): Query<RankingQuery>) -> Response {
     reply(async {
         let at = day_or_today(q.at.as_deref())?;
-        Ok(store.ranking(at, PhaseGroup::All).await?)
+        let thresholds = thresholds()?;
+        let la = match q.la.as_deref() {
+            Some(name) => Some(store.resolve_la(name).await?),
+            None => None,
+        };
+        let series = series_rows(&store.series().await?, la.as_deref(), &thresholds);
+        Ok(LasAnswer { ranking: store.ranking(at, PhaseGroup::All, &thresholds).await?, series })
     }
     .await)
 }
@@ -52,7 +68,7 @@ async fn las(State(store): State<Store>, Query(q): Query<AtQuery>) -> Response {
 async fn profile(State(store): State<Store>, Path(name): Path<String>, Query(q): Query<AtQuery>) -> Response {
     reply(async {
         let at = day_or_today(q.at.as_deref())?;
-        Ok(store.la_profile(&name, at).await?)
+        Ok(store.la_profile(&name, at, &thresholds()?).await?)
     }
     .await)
 }

@@ -4,12 +4,107 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
-use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary, PhaseGroup};
-use schoolsight_domain::{CategoryOfConcern, Governance, Judgement, Urn};
+use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary, PhaseGroup, Share};
+use schoolsight_domain::as_at::SeriesPoint;
+use schoolsight_domain::{CategoryOfConcern, Governance, Judgement, Thresholds, Urn};
 use schoolsight_store::{LaSchool, LetterAction, SchoolHistory, Store, StoredLetter};
+use serde::{Deserialize, Serialize};
 
-use crate::chart::{self, Bar};
+use crate::chart::{self, Bar, LineSeries};
 use crate::{AppError, AtQuery, PeriodQuery, day_or_today, html_error, parse_urn, period};
+
+/// The coverage threshold from configuration (`SCHOOLSIGHT_MIN_COVERAGE`, default 80%).
+pub(crate) fn thresholds() -> Result<Thresholds, AppError> {
+    Thresholds::from_env().map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// One LA's (or England's) share on a day of the time series, with its coverage.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesShare {
+    pub schools: usize,
+    pub inspected: usize,
+    pub good_or_outstanding: usize,
+    pub percent: Option<f64>,
+    pub coverage_percent: Option<f64>,
+    /// Whether coverage reaches the threshold: below it the chart leaves a gap.
+    pub enough_coverage: bool,
+}
+
+impl SeriesShare {
+    fn of(share: &Share, thresholds: &Thresholds) -> SeriesShare {
+        SeriesShare {
+            schools: share.schools,
+            inspected: share.inspected,
+            good_or_outstanding: share.good_or_outstanding,
+            percent: share.percent(),
+            coverage_percent: share.coverage_percent(),
+            enough_coverage: thresholds.enough(share.inspected, share.schools),
+        }
+    }
+
+    /// The value the chart draws: none where too little is known.
+    fn charted(&self) -> Option<f64> {
+        self.percent.filter(|_| self.enough_coverage)
+    }
+}
+
+/// A day of the time series: England, and the LAs asked for (one, or all).
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesRow {
+    pub at: NaiveDate,
+    pub england: SeriesShare,
+    pub las: std::collections::BTreeMap<String, SeriesShare>,
+}
+
+pub(crate) fn series_rows(series: &[SeriesPoint], la: Option<&str>, thresholds: &Thresholds) -> Vec<SeriesRow> {
+    series
+        .iter()
+        .map(|p| SeriesRow {
+            at: p.at,
+            england: SeriesShare::of(&p.england, thresholds),
+            las: p
+                .las
+                .iter()
+                .filter(|(name, _)| la.is_none_or(|wanted| wanted == name.as_str()))
+                .map(|(name, share)| (name.clone(), SeriesShare::of(share, thresholds)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The series as a line chart of England and (when given) one LA; the last point is labelled
+/// with its day, the others with the year whose end (31 August) they stand at.
+fn series_chart(rows: &[SeriesRow], la: Option<&str>) -> Option<String> {
+    let last = rows.len().saturating_sub(1);
+    let labels: Vec<String> =
+        rows.iter().enumerate().map(|(i, r)| if i == last { r.at.format("%b %Y").to_string() } else { r.at.format("%Y").to_string() }).collect();
+    let mut lines = vec![LineSeries { label: "England".into(), class: "s3", values: rows.iter().map(|r| r.england.charted()).collect() }];
+    if let Some(la) = la {
+        lines.push(LineSeries {
+            label: la.to_string(),
+            class: "s1",
+            values: rows.iter().map(|r| r.las.get(la).and_then(SeriesShare::charted)).collect(),
+        });
+    }
+    chart::lines(&format!("Percentage good or outstanding, {} and England, by year", la.unwrap_or("England")), &labels, &lines)
+}
+
+/// A row of the series table beneath the chart: each figure with its coverage.
+pub struct SeriesTableRow {
+    pub at: NaiveDate,
+    pub england: String,
+    pub la: String,
+}
+
+fn series_table(rows: &[SeriesRow], la: Option<&str>) -> Vec<SeriesTableRow> {
+    let shown = |s: Option<&SeriesShare>| match s {
+        Some(s) => format!("{} (known for {}){}", percent(s.percent), percent(s.coverage_percent), if s.enough_coverage { "" } else { ": too few known" }),
+        None => "–".to_string(),
+    };
+    rows.iter()
+        .map(|r| SeriesTableRow { at: r.at, england: shown(Some(&r.england)), la: la.map_or(String::new(), |la| shown(r.las.get(la))) })
+        .collect()
+}
 
 pub(crate) fn render<T: Template>(page: Result<T, AppError>) -> Response {
     match page.and_then(|p| Ok(p.render()?)) {
@@ -30,12 +125,14 @@ pub struct ErrorPage {
 }
 
 pub struct RankRow {
-    pub rank: usize,
+    pub rank: String,
     pub la_name: String,
     pub schools: usize,
     pub inspected: usize,
+    pub coverage: String,
     pub percent: String,
     pub bar: f64,
+    pub not_ranked: String,
 }
 
 #[derive(Template)]
@@ -43,27 +140,59 @@ pub struct RankRow {
 pub struct IndexPage {
     pub at: NaiveDate,
     pub england: String,
+    pub england_coverage: String,
     pub schools: usize,
+    pub threshold: String,
+    pub unranked: usize,
     pub rows: Vec<RankRow>,
+    pub la: String,
+    pub series_chart: Option<String>,
+    pub series: Vec<SeriesTableRow>,
 }
 
-pub async fn index(State(store): State<Store>, Query(q): Query<AtQuery>) -> Response {
+/// The ranking page's query: the day, and the LA whose series to draw beside England's.
+#[derive(Debug, Default, Deserialize)]
+pub struct RankingQuery {
+    pub at: Option<String>,
+    pub la: Option<String>,
+}
+
+pub async fn index(State(store): State<Store>, Query(q): Query<RankingQuery>) -> Response {
     render(async {
         let at = day_or_today(q.at.as_deref())?;
-        let ranking = store.ranking(at, PhaseGroup::All).await?;
-        let rows = ranking
+        let thresholds = thresholds()?;
+        let ranking = store.ranking(at, PhaseGroup::All, &thresholds).await?;
+        let la = match q.la.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            Some(name) => Some(store.resolve_la(name).await?),
+            None => None,
+        };
+        let series = series_rows(&store.series().await?, la.as_deref(), &thresholds);
+        let rows: Vec<RankRow> = ranking
             .las
             .iter()
             .map(|l| RankRow {
-                rank: l.rank,
+                rank: l.rank.map_or("–".to_string(), |r| r.to_string()),
                 la_name: l.la_name.clone(),
                 schools: l.share.schools,
                 inspected: l.share.inspected,
+                coverage: percent(l.coverage_percent),
                 percent: percent(l.percent),
                 bar: l.percent.unwrap_or(0.0),
+                not_ranked: l.not_ranked.clone().unwrap_or_default(),
             })
             .collect();
-        Ok(IndexPage { at, england: percent(ranking.england_percent), schools: ranking.england.schools, rows })
+        Ok(IndexPage {
+            at,
+            england: percent(ranking.england_percent),
+            england_coverage: ranking.england.coverage_words(),
+            schools: ranking.england.schools,
+            threshold: format!("{:.0}%", thresholds.min_coverage_percent),
+            unranked: ranking.las.iter().filter(|l| l.rank.is_none()).count(),
+            series_chart: series_chart(&series, la.as_deref()),
+            series: series_table(&series, la.as_deref()),
+            la: la.unwrap_or_default(),
+            rows,
+        })
     }
     .await)
 }
@@ -72,7 +201,9 @@ pub struct ShareRow {
     pub label: String,
     pub la: String,
     pub la_counts: String,
+    pub coverage: String,
     pub england: String,
+    pub england_coverage: String,
     pub rank: String,
 }
 
@@ -99,9 +230,14 @@ impl From<&LaSchool> for SchoolRow {
             name: s.name.clone(),
             phase: s.phase.label().to_string(),
             kind: s.type_name.clone(),
-            judgement: s.latest.zip(s.inspected).map_or("not inspected".into(), |(j, d)| j.label_at(d).to_string()),
+            judgement: match (s.latest.zip(s.inspected), s.no_overall_grade_since) {
+                (Some((j, d)), _) if s.carried_from.is_some() => format!("{} (its predecessor's)", j.label_at(d)),
+                (Some((j, d)), _) => j.label_at(d).to_string(),
+                (None, Some(_)) => "no overall grade (framework since September 2024)".to_string(),
+                (None, None) => "not inspected".to_string(),
+            },
             judgement_key: s.latest.map_or("none", Judgement::key).to_string(),
-            inspected: s.inspected.map_or(String::new(), |d| d.to_string()),
+            inspected: s.inspected.or(s.no_overall_grade_since).map_or(String::new(), |d| d.to_string()),
         }
     }
 }
@@ -124,6 +260,9 @@ pub struct LaPage {
     pub letters: Vec<StoredLetter>,
     /// Letter 002's "Context" paragraph, from the data.
     pub context: Vec<String>,
+    pub series_chart: Option<String>,
+    pub series: Vec<SeriesTableRow>,
+    pub threshold: String,
 }
 
 const COLUMNS: [Governance; 4] =
@@ -132,15 +271,17 @@ const COLUMNS: [Governance; 4] =
 pub async fn la(State(store): State<Store>, Path(name): Path<String>, Query(q): Query<AtQuery>) -> Response {
     render(async {
         let at = day_or_today(q.at.as_deref())?;
-        let profile = store.la_profile(&name, at).await?;
+        let thresholds = thresholds()?;
+        let profile = store.la_profile(&name, at, &thresholds).await?;
         let schools = store.la_schools(&profile.la_name, at).await?;
         let letters = store.letters_for_la(&profile.la_name).await?;
-        Ok(la_page(profile, &schools, letters))
+        let series = series_rows(&store.series().await?, Some(&profile.la_name), &thresholds);
+        Ok(la_page(profile, &schools, letters, &series))
     }
     .await)
 }
 
-fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>) -> LaPage {
+fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>, series: &[SeriesRow]) -> LaPage {
     let phases = profile
         .phases
         .iter()
@@ -157,11 +298,14 @@ fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>)
         .map(|s| ShareRow {
             label: s.label.clone(),
             la: percent(s.la_percent),
-            la_counts: format!("{} of {} inspected", s.la.good_or_outstanding, s.la.inspected),
+            la_counts: format!("{} of {} with a known judgement", s.la.good_or_outstanding, s.la.inspected),
+            coverage: s.la.coverage_words(),
             england: percent(s.england_percent),
-            rank: match (s.rank, &s.standing) {
-                (Some(r), Some(words)) => format!("{r} of {}: {words}", s.out_of),
-                _ => "not ranked".to_string(),
+            england_coverage: s.england.coverage_words(),
+            rank: match (s.rank, &s.standing, &s.not_ranked) {
+                (Some(r), Some(words), _) => format!("{r} of {}: {words}", s.out_of),
+                (_, _, Some(why)) => format!("not ranked: {why}"),
+                _ => "not ranked: no school has a known judgement".to_string(),
             },
         })
         .collect();
@@ -207,6 +351,9 @@ fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>)
         default_to: profile.at.to_string(),
         letters,
         context: schoolsight_domain::analysis::describe_context(&profile),
+        series_chart: series_chart(series, Some(&profile.la_name)),
+        series: series_table(series, Some(&profile.la_name)),
+        threshold: format!("{:.0}%", profile.thresholds.min_coverage_percent),
         profile,
     }
 }
@@ -300,10 +447,7 @@ fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
                 None => i.judgement.label_at(i.start_date).to_string(),
             },
             judgement_key: i.judgement.key().to_string(),
-            previous: i
-                .previous
-                .zip(i.previous_date)
-                .map_or("none".to_string(), |(p, d)| format!("{} ({d})", p.label_at(d))),
+            previous: previous_words(i),
             movement: i.movement.label().to_string(),
         })
         .collect();
@@ -318,6 +462,12 @@ fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
         schools,
         narrative,
     }
+}
+
+/// The previous judgement as named on its day, marked when it was the predecessor school's.
+fn previous_words(i: &schoolsight_domain::InspectedSchool) -> String {
+    let carried = i.previous_urn.map_or(String::new(), |p| format!(", predecessor URN {p}"));
+    i.previous.zip(i.previous_date).map_or("none".to_string(), |(p, d)| format!("{} ({d}{carried})", p.label_at(d)))
 }
 
 /// `/la/{name}/outcomes.md`: the outcomes as a Markdown report to paste into a letter.
@@ -341,7 +491,7 @@ fn outcomes_report_markdown(s: &OutcomeSummary) -> String {
     }
     out.push_str("| School | Phase | Inspected | Judgement | Previous | Movement |\n|---|---|---|---|---|---|\n");
     for i in &s.schools {
-        let previous = i.previous.zip(i.previous_date).map_or("none".to_string(), |(p, d)| format!("{} ({d})", p.label_at(d)));
+        let previous = previous_words(i);
         let name = i.name.replace('|', "\\|");
         out.push_str(&format!("| {name} | {} | {} | {} | {previous} | {} |\n", i.phase.label(), i.start_date, i.judgement.label_at(i.start_date), i.movement.label()));
     }
