@@ -5,8 +5,8 @@
 
 use chrono::NaiveDate;
 use schoolsight_domain::casework::{
-    BeforeAfter, BrokerCandidate, CodedResponse, Coding, ConcernCategory, ImpactEstimate, MilestoneState, QuestionSummary,
-    Rag, SchoolScope, impact, meeting_overdue, milestone_state, next_meeting, rank_brokers, summarise,
+    BeforeAfter, BrokerCandidate, CodedResponse, Coding, ConcernCategory, ImpactEstimate, Invalid, MilestoneState, QuestionSummary,
+    Rag, SchoolScope, check_school_in_round, impact, meeting_overdue, milestone_state, next_meeting, rank_brokers, summarise,
 };
 use schoolsight_domain::outcomes::{AcademicYear, Measure};
 use schoolsight_domain::{Judgement, Phase, Urn};
@@ -231,6 +231,13 @@ async fn schedule(tx: &mut Transaction<'static, Any>, case_id: &str, on: NaiveDa
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// A broken casework rule is a bad request, worded by the domain.
+impl From<Invalid> for StoreError {
+    fn from(e: Invalid) -> StoreError {
+        StoreError::Invalid(e.to_string())
+    }
 }
 
 fn not_found(what: &str, id: &str) -> StoreError {
@@ -752,12 +759,15 @@ impl Store {
         .transpose()
     }
 
-    /// Records (or replaces) a school's answer to one question of a round.
+    /// Records (or replaces) a school's answer to one question of a round; the school must be
+    /// one of the round's LA.
     pub async fn record_survey_response(&self, round_id: &str, r: &SurveyResponse, by: &str) -> Result<(), StoreError> {
         let round = self.survey_round(round_id).await?.ok_or_else(|| not_found("survey round", round_id))?;
         if r.question >= round.questions.len() {
-            return Err(StoreError::Invalid(format!("the round has {} questions", round.questions.len())));
+            return Err(StoreError::Invalid(format!("question: the round has {} questions", round.questions.len())));
         }
+        let school = self.school_scope(r.urn).await?.ok_or_else(|| not_found("school", &r.urn.to_string()))?;
+        check_school_in_round(&school, &round.la_name)?;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO survey_responses (round_id, urn, question, answer, coding, theme) VALUES ($1, $2, $3, $4, $5, $6) \

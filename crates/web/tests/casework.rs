@@ -307,3 +307,21 @@ async fn user_text_is_escaped_on_casework_pages(backend: TestBackend) {
     assert!(page.contains("&#60;script&#62;"));
     w.db.remove().await;
 }
+
+test_each_backend!(survey_answers_stay_in_the_rounds_la, super::survey_answers_stay_in_the_rounds_la);
+async fn survey_answers_stay_in_the_rounds_la(backend: TestBackend) {
+    let w = world(backend).await;
+    let admin = w.sign_in("admin").await;
+    let round = w.post(&admin, "/api/surveys", json!({ "name": "Autumn", "la_name": "Hampshire", "opened_on": "2024-09-01" })).await["id"].as_str().unwrap().to_string();
+    let kingswood_answer = json!({ "urn": KINGSWOOD, "question": 0, "answer": "Well", "coding": "strength", "theme": "data" });
+    // Surrey's officer reaches Kingswood, and an administrator reaches every school, but
+    // Kingswood is a Surrey school: it has no place in Hampshire's round.
+    for who in [w.sign_in("surrey").await, admin.clone()] {
+        let (status, body, _) = w.call(&who, Method::POST, &format!("/api/surveys/{round}/responses"), Some(kingswood_answer.clone())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body["error"].as_str().unwrap().starts_with("urn: school 124937 is in Surrey"), "{body}");
+    }
+    let (_, survey, _) = w.call(&admin, Method::GET, &format!("/api/surveys/{round}"), None).await;
+    assert_eq!(survey["summary"][0]["responses"], 0, "nothing was counted");
+    w.db.remove().await;
+}
