@@ -459,6 +459,15 @@ pub fn check_case_open(closed_on: Option<NaiveDate>) -> Result<(), Invalid> {
     }
 }
 
+/// A new case: a bounded opening day, an officer and a reason, a meeting interval (the
+/// six-weekly default when none is given) that date arithmetic can always take.
+pub fn check_new_case(opened_on: NaiveDate, link_officer: &str, reason: &str, interval_days: Option<i64>) -> Result<i64, Invalid> {
+    check_day("opened_on", opened_on)?;
+    check_required("link_officer", link_officer)?;
+    check_required("reason", reason)?;
+    check_meeting_interval(interval_days)
+}
+
 /// A survey round asks one LA's schools: a response must come from a school of that LA.
 pub fn check_school_in_round(school: &SchoolScope, round_la: &str) -> Result<(), Invalid> {
     if school.la_name == round_la {

@@ -194,8 +194,16 @@ fn day(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| "a date is required".to_string())
 }
 
+/// Logs to standard error (standard output carries answers and `--json`), at the level
+/// `RUST_LOG` sets: warnings and errors by default, `RUST_LOG=tower_http=debug` for each request.
+fn start_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
+    start_logging();
     let cli = Cli::parse();
     // Parsing a letter touches no database: it must not create one either.
     if let Command::Letters { command: LettersCommand::Parse { file, json } } = &cli.command {

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use schoolsight_domain::casework::{
     BeforeAfter, BrokerCandidate, CodedResponse, Coding, ConcernCategory, ImpactEstimate, Invalid, MilestoneState, QuestionSummary,
-    Rag, SchoolScope, check_school_in_round, impact, meeting_overdue, milestone_state, next_meeting, rank_brokers, summarise,
+    Rag, SchoolScope, check_new_case, check_school_in_round, impact, meeting_overdue, milestone_state, next_meeting, rank_brokers, summarise,
 };
 use schoolsight_domain::outcomes::{AcademicYear, Measure};
 use schoolsight_domain::{Judgement, Phase, Urn};
@@ -262,9 +262,9 @@ impl Store {
     }
 
     pub async fn open_case(&self, case: &NewCase, by: &str) -> Result<String, StoreError> {
+        let interval = check_new_case(case.opened_on, &case.link_officer, &case.reason, case.meeting_interval_days)?;
         self.school_scope(case.urn).await?.ok_or_else(|| not_found("school", &case.urn.to_string()))?;
         let id = random_hex(8);
-        let interval = case.meeting_interval_days.unwrap_or(schoolsight_domain::casework::DEFAULT_MEETING_INTERVAL_DAYS);
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO cases (id, urn, category, link_officer, reason, meeting_interval_days, opened_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",

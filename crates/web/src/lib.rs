@@ -18,6 +18,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
 use schoolsight_search::SearchIndex;
 use schoolsight_store::{Store, StoreError};
 
@@ -46,7 +48,7 @@ use serde::Deserialize;
 
 /// Every route of the dashboard and the API over one store and its search index.
 pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/", get(pages::index))
         .route("/la/{name}", get(pages::la))
         .route("/la/{name}/outcomes", get(pages::outcomes))
@@ -66,7 +68,20 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
         .route("/meetings/{id}", axum::routing::post(casework_pages::record_meeting))
         .route("/admin/audit", get(casework_pages::audit))
         .nest("/api", api::routes().merge(casework_api::routes()))
-        .with_state(AppState { store, search, limiter: Arc::default(), secure_cookies: false })
+        .with_state(AppState { store, search, limiter: Arc::default(), secure_cookies: false });
+    harden(app)
+}
+
+/// The layers around every route: a panic answers a neutral 500 (and is logged) instead of
+/// dropping the connection, and each request is traced.
+fn harden(app: Router) -> Router {
+    app.layer(CatchPanicLayer::custom(panic_response)).layer(TraceLayer::new_for_http())
+}
+
+/// What a client gets when a handler panics: a neutral 500; the cause goes to the log.
+fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let text = cause.downcast_ref::<String>().map(String::as_str).or_else(|| cause.downcast_ref::<&str>().copied()).unwrap_or("(no message)");
+    json_error(AppError::Internal(format!("a request handler panicked: {text}")))
 }
 
 /// Serves until Ctrl-C.
@@ -155,13 +170,25 @@ impl AppError {
         }
     }
 
+    /// What the client is told. A server-side failure is described in the log, never to the
+    /// client: database and library messages name tables, files and internals.
     fn message(&self) -> &str {
         match self {
-            AppError::NotFound(m) | AppError::BadRequest(m) | AppError::Forbidden(m) | AppError::TooManyRequests(m) | AppError::Internal(m) => m,
+            AppError::NotFound(m) | AppError::BadRequest(m) | AppError::Forbidden(m) | AppError::TooManyRequests(m) => m,
             AppError::Unauthorized => "sign in first",
+            AppError::Internal(_) => INTERNAL_MESSAGE,
+        }
+    }
+
+    /// Logs a server-side failure with its cause, before the neutral answer goes out.
+    fn log(&self) {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(%cause, "request failed");
         }
     }
 }
+
+pub(crate) const INTERNAL_MESSAGE: &str = "the server could not answer this request; the cause has been logged";
 
 /// A day from a query parameter; absent means today.
 fn day_or_today(text: Option<&str>) -> Result<NaiveDate, AppError> {
@@ -171,10 +198,12 @@ fn day_or_today(text: Option<&str>) -> Result<NaiveDate, AppError> {
     }
 }
 
-fn required_day(text: &str, what: &str) -> Result<NaiveDate, AppError> {
-    schoolsight_domain::parse_date(text)
+/// A day a request names, inside the years casework and the published data cover.
+fn required_day(text: &str, what: &'static str) -> Result<NaiveDate, AppError> {
+    let day = schoolsight_domain::parse_date(text)
         .map_err(|e| AppError::BadRequest(format!("{what}: {e}")))?
-        .ok_or_else(|| AppError::BadRequest(format!("{what} is required")))
+        .ok_or_else(|| AppError::BadRequest(format!("{what} is required")))?;
+    schoolsight_domain::casework::check_day(what, day).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 /// Searches letters on a blocking thread: ranking and snippets take real CPU time, which must
@@ -202,6 +231,7 @@ fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
 }
 
 pub(crate) fn html_error(e: AppError) -> Response {
+    e.log();
     let page = pages::ErrorPage { status: e.status().as_u16(), message: e.message().to_string() };
     let body = askama::Template::render(&page).unwrap_or_else(|_| e.message().to_string());
     (e.status(), axum::response::Html(body)).into_response()
@@ -213,5 +243,28 @@ pub(crate) fn reply_error(api: bool, e: AppError) -> Response {
 }
 
 pub(crate) fn json_error(e: AppError) -> Response {
+    e.log();
     (e.status(), axum::Json(serde_json::json!({ "error": e.message() }))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn boom() -> String {
+        panic!("secret internals at /var/lib/db")
+    }
+
+    #[tokio::test]
+    async fn a_panic_answers_a_neutral_json_500() {
+        let app = harden(Router::new().route("/boom", get(boom)));
+        let request = axum::http::Request::builder().uri("/boom").body(axum::body::Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value["error"], INTERNAL_MESSAGE, "the cause is logged, not sent");
+    }
 }

@@ -229,3 +229,24 @@ async fn casework_stays_off_public_routes(backend: TestBackend) {
     }
     w.db.remove().await;
 }
+
+test_each_backend!(numbers_and_dates_from_requests_are_bounded, super::numbers_and_dates_from_requests_are_bounded);
+async fn numbers_and_dates_from_requests_are_bounded(backend: TestBackend) {
+    let w = world(backend).await;
+    let case = |field: &str, value: Value| {
+        let mut body = json!({ "urn": ANSTEY, "category": "core_group", "link_officer": "hants", "reason": "results fell", "opened_on": "2024-01-10" });
+        body[field] = value;
+        body
+    };
+    // Each once panicked in date arithmetic, or stored a date no one meant.
+    for (field, value) in [("meeting_interval_days", json!(1_000_000_000)), ("meeting_interval_days", json!(-5)), ("opened_on", json!("9999-01-01")), ("opened_on", json!("-0001-01-01"))] {
+        let (status, body, text) = w.call(Method::POST, "/api/cases", Some(case(field, value.clone()))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{field} {value}: {text}");
+        assert!(body["error"].as_str().unwrap().starts_with(&format!("{field}:")), "{body}");
+    }
+    let (status, body, _) = w.call(Method::GET, "/api/las?at=9999-01-01", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _, text) = w.call(Method::POST, "/api/cases", Some(case("meeting_interval_days", json!(365)))).await;
+    assert_eq!(status, StatusCode::OK, "a year between meetings is allowed: {text}");
+    w.db.remove().await;
+}
