@@ -67,9 +67,39 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
         .route("/cases/{id}/actions", axum::routing::post(casework_pages::add_action))
         .route("/meetings/{id}", axum::routing::post(casework_pages::record_meeting))
         .route("/admin/audit", get(casework_pages::audit))
-        .nest("/api", api::routes().merge(casework_api::routes()))
+        .nest("/api", api_routes())
         .with_state(AppState { store, search, limiter: Arc::default(), secure_cookies: false });
     harden(app)
+}
+
+/// The API: published data, casework, and JSON for every refusal.
+fn api_routes() -> Router<AppState> {
+    api::routes()
+        .merge(casework_api::routes())
+        .fallback(|| async { json_error(AppError::NotFound("no such API route".into())) })
+        .layer(axum::middleware::map_response(json_refusal))
+}
+
+/// Every refusal on the API is JSON `{"error": …}` with its status, whatever produced it: the
+/// body extractors (415, 413, 422, 400), path and query parsing (400), a method the route
+/// lacks (405). Their plain-text reason becomes the message; headers such as `Allow` and
+/// `Retry-After` stay.
+async fn json_refusal(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).trim().to_string()).unwrap_or_default();
+    let message = if text.is_empty() { status.canonical_reason().unwrap_or("refused").to_lowercase() } else { text };
+    let mut answer = (status, axum::Json(serde_json::json!({ "error": message }))).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name, value.clone());
+        }
+    }
+    answer
 }
 
 /// The layers around every route: a panic answers a neutral 500 (and is logged) instead of

@@ -250,3 +250,40 @@ async fn numbers_and_dates_from_requests_are_bounded(backend: TestBackend) {
     assert_eq!(status, StatusCode::OK, "a year between meetings is allowed: {text}");
     w.db.remove().await;
 }
+
+/// A request with a raw body and content type, as the admin: status and parsed JSON body.
+async fn raw(w: &World, method: Method, uri: &str, content_type: &str, body: &str) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, &w.cookie)
+        .header("x-csrf-token", &w.csrf)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let response = w.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())))
+}
+
+test_each_backend!(every_api_refusal_is_json, super::every_api_refusal_is_json);
+async fn every_api_refusal_is_json(backend: TestBackend) {
+    let w = world(backend).await;
+    let json = "application/json";
+    for (method, uri, content_type, body, status) in [
+        (Method::POST, "/api/cases", "text/plain", "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (Method::POST, "/api/cases", json, "{not json", StatusCode::BAD_REQUEST),
+        (Method::POST, "/api/cases", json, r#"{"urn": 115851}"#, StatusCode::UNPROCESSABLE_ENTITY),
+        (Method::POST, "/api/cases", json, r#"{"urn": "x", "category": "monitor", "link_officer": "a", "reason": "b", "opened_on": "2024-13-45"}"#, StatusCode::UNPROCESSABLE_ENTITY),
+        (Method::POST, "/api/login", json, r#"{"name": 1}"#, StatusCode::UNPROCESSABLE_ENTITY),
+        (Method::GET, "/api/las?at=2020-01-01&at=2021-01-01", json, "", StatusCode::BAD_REQUEST),
+        (Method::GET, "/api/no-such-route", json, "", StatusCode::NOT_FOUND),
+        (Method::DELETE, "/api/cases", json, "", StatusCode::METHOD_NOT_ALLOWED),
+    ] {
+        let (got, value) = raw(&w, method.clone(), uri, content_type, body).await;
+        assert_eq!(got, status, "{method} {uri} {body}: {value}");
+        assert!(value["error"].as_str().is_some_and(|e| !e.is_empty()), "{method} {uri} {body}: {value}");
+    }
+    w.db.remove().await;
+}
