@@ -107,7 +107,7 @@ impl Store {
             .map_err(|e| StoreError::Invalid(format!("password: {e}")))?
             .to_string();
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO users (id, name, password_hash, role, la_name, trust, urn, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -151,7 +151,7 @@ impl Store {
         let principal = principal_from(&row)?;
         let token = random_hex(32);
         let csrf_token = random_hex(16);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(hash_token(&token))
             .bind(&principal.user_id)

@@ -265,7 +265,7 @@ impl Store {
         let interval = check_new_case(case.opened_on, &case.link_officer, &case.reason, case.meeting_interval_days)?;
         self.school_scope(case.urn).await?.ok_or_else(|| not_found("school", &case.urn.to_string()))?;
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO cases (id, urn, category, link_officer, reason, meeting_interval_days, opened_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -289,7 +289,7 @@ impl Store {
 
     /// Hands a case to another officer; its history goes with it.
     pub async fn hand_over(&self, case_id: &str, to: &str, by: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT link_officer FROM cases WHERE id = $1").bind(case_id).fetch_optional(&mut *tx).await?;
         let from: String = row.ok_or_else(|| not_found("case", case_id))?.try_get(0)?;
         sqlx::query("UPDATE cases SET link_officer = $1 WHERE id = $2").bind(to).bind(case_id).execute(&mut *tx).await?;
@@ -300,7 +300,7 @@ impl Store {
     }
 
     pub async fn recategorise(&self, case_id: &str, category: ConcernCategory, by: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE cases SET category = $1 WHERE id = $2").bind(category.key()).bind(case_id).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(not_found("case", case_id));
@@ -312,7 +312,7 @@ impl Store {
     }
 
     pub async fn close_case(&self, case_id: &str, on: NaiveDate, by: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE cases SET closed_on = $1 WHERE id = $2 AND closed_on IS NULL")
             .bind(iso(on))
             .bind(case_id)
@@ -330,7 +330,7 @@ impl Store {
     /// Records a scheduled meeting as held and schedules the next while the case is open and
     /// its category meets.
     pub async fn record_meeting(&self, meeting_id: &str, record: &MeetingRecord, by: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT m.case_id, c.category, c.meeting_interval_days, c.closed_on FROM meetings m JOIN cases c ON c.id = m.case_id \
              WHERE m.id = $1 AND m.held_on IS NULL",
@@ -362,7 +362,7 @@ impl Store {
 
     pub async fn add_case_action(&self, case_id: &str, text: &str, owner: &str, rag: Rag, letter_action_id: Option<&str>, by: &str) -> Result<String, StoreError> {
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO case_actions (id, case_id, text, owner, rag, letter_action_id, status, created_on) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)",
         )
@@ -386,7 +386,7 @@ impl Store {
 
     pub async fn add_milestone(&self, action_id: &str, description: &str, due: NaiveDate, by: &str) -> Result<String, StoreError> {
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO milestones (id, action_id, description, planned_for, due_on) VALUES ($1, $2, $3, $4, $4)")
             .bind(&id)
             .bind(action_id)
@@ -411,7 +411,7 @@ impl Store {
     /// One `UPDATE` of one row with its audit line; no row changed is "not found".
     #[allow(clippy::too_many_arguments)]
     async fn update_one(&self, sql: &str, binds: &[&str], by: &str, action: &str, entity: &str, id: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut query = sqlx::query(sql);
         for b in binds {
             query = query.bind(b.to_string());
@@ -534,7 +534,7 @@ impl Store {
 
     pub async fn issue_warning_notice(&self, notice: &WarningNotice, by: &str) -> Result<String, StoreError> {
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO warning_notices (id, urn, issued_on, grounds, response_due) VALUES ($1, $2, $3, $4, $5)")
             .bind(&id)
             .bind(notice.urn.0)
@@ -590,7 +590,7 @@ impl Store {
             return Err(StoreError::Invalid(format!("provider kind '{}' is not one of {}", p.provider_kind, PROVIDER_KINDS.join(", "))));
         }
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO support_packages (id, urn, provider_kind, provider_name, provider_urn, focus_area, cost, paid_by, starts_on, ends_on) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -730,7 +730,7 @@ impl Store {
 
     pub async fn open_survey_round(&self, name: &str, la_name: &str, opened_on: NaiveDate, questions: &[String], by: &str) -> Result<String, StoreError> {
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO survey_rounds (id, name, la_name, opened_on, questions) VALUES ($1, $2, $3, $4, $5)")
             .bind(&id)
             .bind(name)
@@ -768,7 +768,7 @@ impl Store {
         }
         let school = self.school_scope(r.urn).await?.ok_or_else(|| not_found("school", &r.urn.to_string()))?;
         check_school_in_round(&school, &round.la_name)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO survey_responses (round_id, urn, question, answer, coding, theme) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (round_id, urn, question) DO UPDATE SET answer = excluded.answer, coding = excluded.coding, theme = excluded.theme",
@@ -807,7 +807,7 @@ impl Store {
 
     pub async fn add_governance_review(&self, review: &GovernanceReview, by: &str) -> Result<String, StoreError> {
         let id = random_hex(8);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO governance_reviews (id, urn, reviewed_on, reviewer, rating, recommendations, follow_up_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )

@@ -155,7 +155,7 @@ impl Store {
 
     /// Stores letters, each with its actions, in one transaction: all of them or none.
     pub async fn save_letters(&self, letters: &[NewLetter]) -> Result<Vec<LetterOutcome>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut outcomes = Vec::with_capacity(letters.len());
         for letter in letters {
             outcomes.push(insert_letter(&mut tx, letter).await?);

@@ -116,6 +116,17 @@ impl Store {
         self.backend
     }
 
+    /// Begins a transaction that will write. SQLite's default transaction takes the write lock
+    /// only at its first write, and one that read first then fails at once with "database is
+    /// locked" if another connection wrote meanwhile; `BEGIN IMMEDIATE` takes the lock at the
+    /// start, waiting for it up to the busy timeout (5 s). PostgreSQL locks rows as it writes.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

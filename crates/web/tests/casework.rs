@@ -69,26 +69,31 @@ struct Client {
     csrf: Option<String>,
 }
 
+/// One request as `who`: status, JSON body, and the Set-Cookie header (else the raw text).
+async fn call(app: &Router, who: &Client, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value, String) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(c) = &who.cookie {
+        request = request.header(header::COOKIE, c);
+    }
+    if let Some(t) = &who.csrf {
+        request = request.header("x-csrf-token", t);
+    }
+    let request = match body {
+        Some(b) => request.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let cookie = response.headers().get(header::SET_COOKIE).map(|c| c.to_str().unwrap().to_string()).unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null), if cookie.is_empty() { text } else { cookie })
+}
+
 impl World {
     async fn call(&self, who: &Client, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value, String) {
-        let mut request = Request::builder().method(method).uri(uri);
-        if let Some(c) = &who.cookie {
-            request = request.header(header::COOKIE, c);
-        }
-        if let Some(t) = &who.csrf {
-            request = request.header("x-csrf-token", t);
-        }
-        let request = match body {
-            Some(b) => request.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
-            None => request.body(Body::empty()),
-        }
-        .unwrap();
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let cookie = response.headers().get(header::SET_COOKIE).map(|c| c.to_str().unwrap().to_string()).unwrap_or_default();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null), if cookie.is_empty() { text } else { cookie })
+        call(&self.app, who, method, uri, body).await
     }
 
     async fn sign_in(&self, name: &str) -> Client {
@@ -323,5 +328,36 @@ async fn survey_answers_stay_in_the_rounds_la(backend: TestBackend) {
     }
     let (_, survey, _) = w.call(&admin, Method::GET, &format!("/api/surveys/{round}"), None).await;
     assert_eq!(survey["summary"][0]["responses"], 0, "nothing was counted");
+    w.db.remove().await;
+}
+
+test_each_backend!(concurrent_writes_on_one_case_all_land, super::concurrent_writes_on_one_case_all_land);
+async fn concurrent_writes_on_one_case_all_land(backend: TestBackend) {
+    let w = world(backend).await;
+    let hants = w.sign_in("hants").await;
+    let id = w.post(&hants, "/api/cases", case_body(ANSTEY)).await["id"].as_str().unwrap().to_string();
+    // Hand-overs (read, then write), new actions and reads of the case, all at once.
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..90 {
+        let (app, who, id) = (w.app.clone(), hants.clone(), id.clone());
+        requests.spawn(async move {
+            let (method, uri, body) = match i % 3 {
+                0 => (Method::POST, format!("/api/cases/{id}/handover"), Some(json!({ "to": format!("officer {i}") }))),
+                1 => (Method::POST, format!("/api/cases/{id}/actions"), Some(json!({ "text": format!("action {i}"), "owner": "head" }))),
+                _ => (Method::GET, format!("/api/cases/{id}"), None),
+            };
+            let (status, _, text) = call(&app, &who, method.clone(), &uri, body).await;
+            (status, format!("{method} {uri}: {text}"))
+        });
+    }
+    while let Some(done) = requests.join_next().await {
+        let (status, what) = done.unwrap();
+        assert_eq!(status, StatusCode::OK, "{what}");
+    }
+    // Every acknowledged write is there.
+    let (_, detail, _) = w.call(&hants, Method::GET, &format!("/api/cases/{id}"), None).await;
+    assert_eq!(detail["actions"].as_array().unwrap().len(), 30);
+    let handovers = detail["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "handed_over").count();
+    assert_eq!(handovers, 30);
     w.db.remove().await;
 }
