@@ -49,15 +49,37 @@ pub const REAL_PERFORMANCE: [&str; 15] = [
     "ees-ks4-school-info-2023-24-and-gias-links-2025/ks4_school_info_2024.csv",
 ];
 
+/// The inspection history and what chains it, imported as published (workbooks, parquet and
+/// JSON read as they are) after the register and the outcomes, in this order: DfE's 2017/18
+/// school list (fills the schools the register lacks), the GIAS links files, the scraped
+/// timelines (older scrape first), Ofsted's 2022 MI for academies, the official statistics of
+/// August 2025, then the 2025/26 report cards. Ofsted's files outrank the scrape whatever the
+/// order (`source_rank` in the store); the order only makes each step's figures read naturally.
+pub const HISTORY: [&str; 12] = [
+    "ofsted-inspection-history-2005-2020-scraped/2017-2018_england_spine.xlsx",
+    "hampshire-surrey-2017-2022/2021_giaslinks.csv",
+    "ees-ks4-school-info-2023-24-and-gias-links-2025/links_edubasealldata.csv",
+    "ofsted-inspection-history-2005-2020-scraped/ofsted_ratings_2018_v2020-03-10.csv.gz",
+    "ofsted-inspection-history-2005-2020-scraped/ofsted_ratings_2018.csv",
+    "ofsted-mi-feb2022-two-inspections-academies/maintained_to_mat.xlsx",
+    "ofsted-mi-feb2022-two-inspections-academies/maintained_to_sat.xlsx",
+    "ofsted-mi-feb2022-two-inspections-academies/multi_academy_trusts.xlsx",
+    "ofsted-mi-feb2022-two-inspections-academies/sat_and_mat_to_new_mat.xlsx",
+    "ofsted-mi-feb2022-two-inspections-academies/single_academy_trusts.xlsx",
+    "ofsted-official-stats-state-funded-schools-aug2025/ofsted.parquet",
+    "ofsted-report-cards-2025-26-derived/ofsted_latest.json",
+];
+
 /// Writes the national files into `out_dir` (created if needed) and returns every file the app
 /// should import, in import order: the generated register, the generated inspections file,
-/// then the two real GIAS extracts and the real performance-table files (as their paths under
-/// `shared_data`, not copied).
+/// then the two real GIAS extracts, the real performance-table files and the [`HISTORY`] files
+/// (as their paths under `shared_data`, not copied).
 ///
 /// The output depends only on the inputs: rows are in URN order, so every run writes the same
 /// bytes.
 pub fn assemble(shared_data: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
-    let real: Vec<PathBuf> = REAL_EXTRACTS.iter().chain(&REAL_PERFORMANCE).map(|p| shared_data.join(p)).collect();
+    let real: Vec<PathBuf> =
+        REAL_EXTRACTS.iter().chain(&REAL_PERFORMANCE).chain(&HISTORY).map(|p| shared_data.join(p)).collect();
     if let Some(absent) = real.iter().find(|p| !p.is_file()) {
         return Err(BundleError::Missing { path: absent.clone() });
     }

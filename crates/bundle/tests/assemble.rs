@@ -35,14 +35,15 @@ fn returns_the_generated_files_then_the_real_extracts_in_import_order() {
     let a = assembled();
     let names: Vec<String> = a.files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names[..4], [REGISTER_FILE, INSPECTIONS_FILE, "2021_936_gias.csv", "20220420_gias.csv"]);
-    assert_eq!(names.len(), 4 + schoolsight_bundle::REAL_PERFORMANCE.len());
+    assert_eq!(names.len(), 4 + schoolsight_bundle::REAL_PERFORMANCE.len() + schoolsight_bundle::HISTORY.len());
     assert!(a.files[2].starts_with(shared_data()), "real extracts are not copied");
     for file in &a.files[2..4] {
         let parsed = parse_file(file, &mut |_, _| {}).unwrap();
         assert_eq!(parsed.kind, FileKind::GiasEstablishments);
         assert!(!parsed.extract.schools.is_empty());
     }
-    for file in &a.files[4..] {
+    let performance_end = 4 + schoolsight_bundle::REAL_PERFORMANCE.len();
+    for file in &a.files[4..performance_end] {
         let parsed = parse_file(file, &mut |_, _| {}).unwrap();
         assert_eq!(parsed.kind, FileKind::PerformanceTables, "{}", file.display());
         assert!(!parsed.extract.measures.is_empty());

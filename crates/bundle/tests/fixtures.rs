@@ -5,7 +5,9 @@ use schoolsight_bundle::mi::{self, MiRow, Vintage};
 use schoolsight_bundle::{Day, Encoding};
 use schoolsight_ingest::{FileKind, ParsedFile, SourceText, parse_source};
 
-const VINTAGES: [Vintage; 3] = [Vintage::Latest2021, Vintage::Outcomes2016, Vintage::All2005To2015];
+use schoolsight_domain::judgement::{ReportCardArea, ReportCardGrade};
+use schoolsight_domain::Urn;
+use schoolsight_bundle::mi::VINTAGES;
 const ENCODINGS: [Encoding; 2] = [Encoding::Windows1252, Encoding::Utf8Bom];
 /// A curly apostrophe and an accent: both in Windows-1252, neither in ASCII.
 const NAME: &str = "St Mary\u{2019}s Caf\u{e9} School";
@@ -39,6 +41,10 @@ fn mi_row() -> MiRow {
         previous_start_date: day(2015, 11, 10),
         previous_overall: "Good".into(),
         previous_urn: Some(100007),
+        quality_of_education: "3".into(),
+        safeguarding_effective: "Yes".into(),
+        curriculum_and_teaching: "Needs attention".into(),
+        safeguarding_standards: "Met".into(),
         ..MiRow::default()
     }
 }
@@ -63,17 +69,33 @@ fn mi_files_round_trip_in_every_vintage_and_encoding() {
                 panic!("{context}: {:?}", parsed.extract.inspections)
             };
             assert_eq!(latest.start_date.to_string(), "2019-03-05", "{context}");
-            assert_eq!(latest.judgement.map(|j| j.grade()), Some(4), "{context}");
-            assert_eq!(format!("{:?}", latest.category), "Some(SeriousWeaknesses)", "{context}");
             assert_eq!(latest.publication_date.unwrap().to_string(), "2019-04-02", "{context}");
             assert_eq!(latest.number.as_deref(), Some("10012345"), "{context}");
+            if vintage == Vintage::ReportCards2026 {
+                // A report card: grades by area, no overall grade.
+                assert_eq!(latest.judgement, None, "{context}");
+                assert_eq!(
+                    latest.detail.report_card,
+                    vec![(ReportCardArea::Safeguarding, ReportCardGrade::Met), (ReportCardArea::CurriculumAndTeaching, ReportCardGrade::NeedsAttention)],
+                    "{context}"
+                );
+            } else {
+                assert_eq!(latest.judgement.map(|j| j.grade()), Some(4), "{context}");
+                assert_eq!(format!("{:?}", latest.category), "Some(SeriousWeaknesses)", "{context}");
+            }
+            let has_sub_judgements = matches!(vintage, Vintage::Latest2021 | Vintage::Latest2024 | Vintage::Latest2025);
+            let expected_quality = has_sub_judgements.then_some(3);
+            assert_eq!(latest.detail.sub_judgements.quality_of_education, expected_quality, "{context}");
 
             assert_eq!(previous.start_date.to_string(), "2015-11-10", "{context}");
             assert_eq!(previous.judgement.map(|j| j.grade()), Some(2), "{context}");
-            // The old all-inspections file has no column for the URN at the time.
-            let urn_at_time = previous.urn_at_time.map(|u| u.0);
-            let expected = if vintage == Vintage::All2005To2015 { None } else { Some(100007) };
-            assert_eq!(urn_at_time, expected, "{context}");
+            // A visit is filed under the URN it had then, linked to the school's current URN;
+            // the old all-inspections file has no column for the URN at the time.
+            let expected = if vintage == Vintage::All2005To2015 { Urn(100123) } else { Urn(100007) };
+            assert_eq!(previous.urn, expected, "{context}");
+            let linked: Vec<_> = parsed.extract.links.iter().map(|l| (l.urn, l.linked_urn)).collect();
+            let expected_links = if expected == Urn(100123) { vec![] } else { vec![(Urn(100123), Urn(100007))] };
+            assert_eq!(linked, expected_links, "{context}");
         }
     }
 }

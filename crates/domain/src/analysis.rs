@@ -505,13 +505,29 @@ impl OutcomeSummary {
 pub struct TimelineEntry {
     #[serde(flatten)]
     pub inspection: Inspection,
-    /// e.g. "satisfactory" (before September 2012) or "inadequate (special measures)".
+    /// e.g. "satisfactory" (before September 2012), "inadequate (special measures)", or for a
+    /// graded visit without an overall grade "no overall grade (sub-judgements only)".
     pub judgement_label: Option<String>,
     pub movement: Option<Movement>,
+    /// The URN the visit was filed under when it is a predecessor's (before a conversion or
+    /// merger), so the page can say whose judgement it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predecessor: Option<Urn>,
 }
 
 /// A school's inspections, newest first, each compared with the graded one before it.
-pub fn timeline(mut inspections: Vec<Inspection>) -> Vec<TimelineEntry> {
+pub fn timeline(inspections: Vec<Inspection>) -> Vec<TimelineEntry> {
+    entries_newest_first(None, inspections)
+}
+
+/// The timeline of the school with URN `urn` from its own visits and its predecessors':
+/// visits under another URN are marked as that predecessor's. Movements run across the
+/// conversion, as an LA sees the school.
+pub fn timeline_across(urn: Urn, inspections: Vec<Inspection>) -> Vec<TimelineEntry> {
+    entries_newest_first(Some(urn), inspections)
+}
+
+fn entries_newest_first(own: Option<Urn>, mut inspections: Vec<Inspection>) -> Vec<TimelineEntry> {
     inspections.sort_by_key(|i| i.start_date);
     let mut previous: Option<Judgement> = None;
     let mut entries: Vec<TimelineEntry> = inspections
@@ -519,18 +535,32 @@ pub fn timeline(mut inspections: Vec<Inspection>) -> Vec<TimelineEntry> {
         .map(|inspection| {
             let movement = inspection.judgement.map(|j| Movement::between(previous, j));
             previous = inspection.judgement.or(previous);
-            let judgement_label = inspection.judgement.map(|j| {
-                let name = j.label_at(inspection.start_date);
-                match inspection.category {
-                    Some(c) => format!("{name} ({})", c.label()),
-                    None => name.to_string(),
-                }
-            });
-            TimelineEntry { inspection, judgement_label, movement }
+            let judgement_label = judgement_label(&inspection);
+            let predecessor = own.filter(|u| *u != inspection.urn).map(|_| inspection.urn);
+            TimelineEntry { inspection, judgement_label, movement, predecessor }
         })
         .collect();
     entries.reverse();
     entries
+}
+
+/// The judgement as named on the day; a graded visit with no overall grade says why.
+fn judgement_label(inspection: &Inspection) -> Option<String> {
+    let Some(j) = inspection.judgement else {
+        let detail = &inspection.detail;
+        return if !detail.report_card.is_empty() {
+            Some("report card (no overall grade)".to_string())
+        } else if detail.graded == Some(true) && inspection.start_date >= crate::judgement::overall_grade_withdrawn() {
+            Some("no overall grade (sub-judgements only)".to_string())
+        } else {
+            None
+        };
+    };
+    let name = j.label_at(inspection.start_date);
+    Some(match inspection.category {
+        Some(c) => format!("{name} ({})", c.label()),
+        None => name.to_string(),
+    })
 }
 
 /// Numbers as the letters write them: words to twenty, digits beyond.

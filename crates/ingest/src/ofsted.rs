@@ -75,7 +75,8 @@ impl SubColumns {
     }
 }
 
-/// A key judgement: 1–4; 9, 0 and "Not judged" mean none.
+/// A key judgement: 1–4. Ofsted codes 9 (not applicable), 8 (early years: none on roll then)
+/// and 0, and the words "Not judged", mean no judgement.
 fn parse_key_judgement(cell: &str) -> Result<Option<u8>, ParseError> {
     let text = cell.trim();
     if schoolsight_domain::parse::is_blank(text) {
@@ -86,7 +87,7 @@ fn parse_key_judgement(cell: &str) -> Result<Option<u8>, ParseError> {
         "2" => Ok(Some(2)),
         "3" => Ok(Some(3)),
         "4" => Ok(Some(4)),
-        "9" | "0" | "not judged" | "not applicable" | "does not apply" => Ok(None),
+        "9" | "8" | "0" | "not judged" | "not applicable" | "does not apply" => Ok(None),
         _ => Err(ParseError::Judgement(cell.trim().to_string())),
     }
 }

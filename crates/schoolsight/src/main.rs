@@ -353,7 +353,8 @@ async fn letters_command(store: &Store, index_folder: &Path, command: LettersCom
     Ok(())
 }
 
-/// Files named, and the CSV files (plain or gzipped) in folders named, in name order.
+/// Files named, and the data files in folders named (CSV plain or gzipped, Excel workbooks,
+/// parquet, report-card JSON), in name order.
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
@@ -363,7 +364,7 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
                     let name = p.to_string_lossy().to_lowercase();
-                    name.ends_with(".csv") || name.ends_with(".csv.gz")
+                    [".csv", ".csv.gz", ".xlsx", ".parquet", ".json"].iter().any(|ext| name.ends_with(ext))
                 })
                 .collect();
             inside.sort();
@@ -433,6 +434,9 @@ fn written(f: &ImportedFile) -> String {
         (f.schools_added_from_inspections, "schools added from inspections"),
         (f.inspections_written, "inspections"),
         (f.measures_written, "outcome figures"),
+        (f.report_card_grades_written, "report-card grades"),
+        (f.links_written, "school links"),
+        (f.visits_matched, "visits already stored from another file (merged)"),
     ];
     let parts: Vec<String> = counts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect();
     let parts = if parts.is_empty() { "nothing new".to_string() } else { parts.join(", ") };

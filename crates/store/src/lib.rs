@@ -11,6 +11,7 @@ mod letters;
 mod migrate;
 mod outcomes;
 mod queries;
+mod timeline;
 #[cfg(feature = "testing")]
 pub mod testing;
 

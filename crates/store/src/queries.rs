@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use schoolsight_domain::analysis::{LaProfile, LaRanking, OutcomeSummary, PhaseGroup};
-use schoolsight_domain::{CategoryOfConcern, Governance, Inspection, Judgement, Phase, School, Status, Thresholds, TimelineEntry, Urn, timeline};
+use schoolsight_domain::{CategoryOfConcern, Governance, Inspection, Judgement, Phase, School, Status, Thresholds, TimelineEntry, Urn};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -93,7 +93,7 @@ fn school_from(row: &AnyRow) -> Result<School, StoreError> {
     })
 }
 
-fn inspection_from(row: &AnyRow) -> Result<Inspection, StoreError> {
+pub(crate) fn inspection_from(row: &AnyRow) -> Result<Inspection, StoreError> {
     let category: Option<String> = row.try_get("category")?;
     Ok(Inspection {
         urn: Urn(row.try_get("urn")?),
@@ -192,17 +192,7 @@ impl Store {
         };
         let school = school_from(&row)?;
         let from_register = row.try_get::<i64, _>("from_register")? == 1;
-        let inspections = sqlx::query(
-            "SELECT urn, start_date, end_date, publication_date, number, kind, grade, category, urn_at_time \
-             FROM inspections WHERE urn = $1 ORDER BY start_date",
-        )
-        .bind(urn.0)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(inspection_from)
-        .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some(SchoolHistory { school, from_register, timeline: timeline(inspections) }))
+        Ok(Some(SchoolHistory { school, from_register, timeline: self.timeline(urn).await? }))
     }
 
     /// An LA's schools open on `at` (as the register then stood), by name, each with its
