@@ -922,8 +922,7 @@ impl World {
 // ---------------------------------------------------------------------------------------------
 // The property, on each back end.
 
-fn explore(backend: TestBackend) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+fn explore(runtime: &tokio::runtime::Runtime, backend: TestBackend) {
     let (world, model) = runtime.block_on(World::new(backend));
     let model = std::sync::Mutex::new(model);
     let config = Config { cases: cases(), max_shrink_iters: 200, failure_persistence: None, ..Config::default() };
@@ -940,7 +939,5 @@ fn explore(backend: TestBackend) {
 test_each_backend!(random_api_sequences_keep_every_invariant, super::random_api_sequences_keep_every_invariant);
 async fn random_api_sequences_keep_every_invariant(backend: TestBackend) {
     // proptest drives a synchronous closure; the world lives in a runtime of its own.
-    if let Err(e) = tokio::task::spawn_blocking(move || explore(backend)).await {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    common::on_own_runtime(move |runtime| explore(runtime, backend)).await;
 }

@@ -112,3 +112,15 @@ pub async fn sign_in(app: &Router, name: &str) -> Client {
     let cookie = reply.set_cookie.expect("a session cookie");
     Client { cookie: cookie.split(';').next().map(String::from), csrf: reply.json["csrf_token"].as_str().map(String::from) }
 }
+
+/// Runs `work` on a multi-threaded runtime of its own, from a blocking thread of the caller's
+/// (`test_each_backend!` tests run on a current-thread runtime; servers under load and
+/// proptest's synchronous closures need one that runs tasks in parallel). A panic in `work`
+/// fails the caller.
+pub async fn on_own_runtime<T: Send + 'static>(work: impl FnOnce(&tokio::runtime::Runtime) -> T + Send + 'static) -> T {
+    let job = tokio::task::spawn_blocking(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+        work(&runtime)
+    });
+    job.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
