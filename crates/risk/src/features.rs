@@ -10,7 +10,8 @@ use schoolsight_domain::judgement::requires_improvement_introduced;
 use schoolsight_domain::{Governance, Measure, Phase, Urn};
 
 use crate::input::{
-    CaseworkFlag, InspectionEvent, LetterAction, PublishedMeasure, SchoolFacts, open_between,
+    CaseworkFlag, InspectionEvent, LetterAction, PublishedMeasure, SchoolFacts,
+    key_judgements_below_good, open_between,
 };
 
 /// The measures read as features (latest value published by D). Old and new headlines stay
@@ -277,6 +278,24 @@ impl History {
         events
     }
 
+    /// The date of the latest inspection on record.
+    pub fn latest_event(&self) -> Option<NaiveDate> {
+        self.events
+            .values()
+            .filter_map(|e| e.last())
+            .map(|e| e.start_date)
+            .max()
+    }
+
+    /// The overall grades on or before `as_at` (the school's and its predecessors'), oldest first.
+    pub fn graded_timeline(&self, urn: Urn, as_at: NaiveDate) -> Vec<(NaiveDate, u8)> {
+        self.timeline(urn, as_at)
+            .iter()
+            .filter(|(e, _)| e.graded)
+            .filter_map(|(e, _)| e.grade.map(|g| (e.start_date, g)))
+            .collect()
+    }
+
     /// The latest overall grade on or before `as_at` (the school's or a predecessor's).
     pub fn last_grade(&self, urn: Urn, as_at: NaiveDate) -> Option<u8> {
         self.timeline(urn, as_at)
@@ -300,7 +319,7 @@ impl<'a> AsAt<'a> {
         let mut la_counts: HashMap<&str, (usize, usize)> = HashMap::new();
         let mut trust_size: HashMap<&str, usize> = HashMap::new();
         for school in history.schools.values().filter(|s| s.is_open_on(date)) {
-            if let Some(trust) = school.trust.as_deref() {
+            if let Some(trust) = school.trust.as_deref().filter(|_| school.recorded_by(date)) {
                 *trust_size.entry(trust).or_default() += 1;
             }
             let (Some(la), Some(grade)) = (
@@ -363,6 +382,11 @@ impl<'a> AsAt<'a> {
         match feature {
             Feature::Phase(p) => school.phase.map(|phase| flag(phase == p)),
             Feature::Governance(g) => school.governance.map(|governance| flag(governance == g)),
+            Feature::TrustSize | Feature::Pupils | Feature::FsmPercent
+                if !school.recorded_by(self.date) =>
+            {
+                None
+            }
             Feature::TrustSize => Some(
                 school
                     .trust
@@ -492,7 +516,7 @@ impl JudgementFacts {
             last_graded: last.map(|e| {
                 (
                     e.start_date,
-                    e.sub_judgements.below_good(),
+                    key_judgements_below_good(&e.sub_judgements),
                     e.category.is_some(),
                 )
             }),
@@ -568,8 +592,9 @@ pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::input::{CaseworkFlag, LetterAction, SubJudgements};
+    use crate::input::{CaseworkFlag, LetterAction};
     use schoolsight_domain::AcademicYear;
+    use schoolsight_domain::judgement::SubJudgements;
 
     pub(crate) fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -665,6 +690,7 @@ pub(crate) mod tests {
             close_date: close,
             pupils: Some(200 + urn),
             fsm_percent: Some(12.5),
+            recorded_on: open,
             predecessors,
         }
     }

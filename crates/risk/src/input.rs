@@ -3,84 +3,39 @@
 //! Every fact carries the date it became known, so features can be taken as at any day.
 
 use chrono::NaiveDate;
-use schoolsight_domain::{AcademicYear, CategoryOfConcern, Governance, Measure, Phase, Urn};
+use schoolsight_domain::judgement::{ReportCardArea, ReportCardGrade, SubJudgements};
+use schoolsight_domain::{
+    AcademicYear, CategoryOfConcern, Governance, Inspection, Measure, Phase, School, Urn,
+};
 use serde::{Deserialize, Serialize};
 
-/// The renewed framework's evaluation areas and their grades (report cards, from November 2025).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportCardGrade {
-    Exceptional,
-    Strong,
-    Expected,
-    NeedsAttention,
-    UrgentImprovement,
-    /// Safeguarding is judged met or not met, not on the five-point scale.
-    Met,
-    NotMet,
+/// The report-card grades that make a report card a concern (target T3).
+pub fn is_concern(grade: ReportCardGrade) -> bool {
+    matches!(
+        grade,
+        ReportCardGrade::NeedsAttention
+            | ReportCardGrade::UrgentImprovement
+            | ReportCardGrade::NotMet
+    )
 }
 
-impl ReportCardGrade {
-    /// Ofsted's words as the MI files and the store spell them.
-    pub fn parse(text: &str) -> Option<ReportCardGrade> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "exceptional" => Some(ReportCardGrade::Exceptional),
-            "strong" | "strong standard" => Some(ReportCardGrade::Strong),
-            "expected" | "expected standard" => Some(ReportCardGrade::Expected),
-            "needs attention" => Some(ReportCardGrade::NeedsAttention),
-            "urgent improvement" => Some(ReportCardGrade::UrgentImprovement),
-            "met" => Some(ReportCardGrade::Met),
-            "not met" => Some(ReportCardGrade::NotMet),
-            _ => None,
-        }
+/// Below good on any key judgement (quality of education, behaviour and attitudes, personal
+/// development, leadership and management), or safeguarding ineffective; `None` when none of
+/// these is graded.
+pub fn key_judgements_below_good(sub: &SubJudgements) -> Option<bool> {
+    let grades: Vec<u8> = [
+        sub.quality_of_education,
+        sub.behaviour_and_attitudes,
+        sub.personal_development,
+        sub.leadership_and_management,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if grades.is_empty() && sub.safeguarding_effective.is_none() {
+        return None;
     }
-
-    /// The grades that make a report card a concern (target T3).
-    pub fn is_concern(self) -> bool {
-        matches!(
-            self,
-            ReportCardGrade::NeedsAttention
-                | ReportCardGrade::UrgentImprovement
-                | ReportCardGrade::NotMet
-        )
-    }
-}
-
-/// One area of a report card, e.g. `("achievement", NeedsAttention)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AreaGrade {
-    pub area: String,
-    pub grade: ReportCardGrade,
-}
-
-/// The sub-judgements of a graded inspection under the 2019–2024 framework (1..4 each).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubJudgements {
-    pub quality_of_education: Option<u8>,
-    pub behaviour_and_attitudes: Option<u8>,
-    pub personal_development: Option<u8>,
-    pub leadership_and_management: Option<u8>,
-    pub safeguarding_effective: Option<bool>,
-}
-
-impl SubJudgements {
-    fn key_grades(&self) -> [Option<u8>; 4] {
-        [
-            self.quality_of_education,
-            self.behaviour_and_attitudes,
-            self.personal_development,
-            self.leadership_and_management,
-        ]
-    }
-
-    /// Below good on any key judgement, or safeguarding ineffective; `None` when nothing is graded.
-    pub fn below_good(&self) -> Option<bool> {
-        let grades: Vec<u8> = self.key_grades().into_iter().flatten().collect();
-        if grades.is_empty() && self.safeguarding_effective.is_none() {
-            return None;
-        }
-        Some(grades.iter().any(|g| *g >= 3) || self.safeguarding_effective == Some(false))
-    }
+    Some(grades.iter().any(|g| *g >= 3) || sub.safeguarding_effective == Some(false))
 }
 
 /// One inspection, graded or not, under the URN the school had at the time.
@@ -95,7 +50,7 @@ pub struct InspectionEvent {
     pub category: Option<CategoryOfConcern>,
     pub sub_judgements: SubJudgements,
     /// Report-card areas (renewed framework); empty before November 2025.
-    pub report_card: Vec<AreaGrade>,
+    pub report_card: Vec<(ReportCardArea, ReportCardGrade)>,
 }
 
 impl InspectionEvent {
@@ -112,6 +67,25 @@ impl InspectionEvent {
         }
     }
 
+    /// The model's view of a stored inspection: a visit no file called graded or ungraded
+    /// counts as graded when it carries an overall grade (the scraped timeline lists graded
+    /// judgements only).
+    pub fn from_inspection(inspection: &Inspection) -> InspectionEvent {
+        let detail = &inspection.detail;
+        let grade = inspection.judgement.map(|j| j.grade());
+        InspectionEvent {
+            urn: inspection.urn,
+            start_date: inspection.start_date,
+            graded: detail
+                .graded
+                .unwrap_or(grade.is_some() || !detail.report_card.is_empty()),
+            grade,
+            category: inspection.category,
+            sub_judgements: detail.sub_judgements,
+            report_card: detail.report_card.clone(),
+        }
+    }
+
     pub fn is_report_card(&self) -> bool {
         !self.report_card.is_empty()
     }
@@ -120,7 +94,7 @@ impl InspectionEvent {
     /// safeguarding not met? `None` when it is not a report card.
     pub fn report_card_concern(&self) -> Option<bool> {
         self.is_report_card()
-            .then(|| self.report_card.iter().any(|a| a.grade.is_concern()))
+            .then(|| self.report_card.iter().any(|(_, grade)| is_concern(*grade)))
     }
 
     /// The outcome judged below good, whichever framework the inspection followed: the overall
@@ -132,7 +106,7 @@ impl InspectionEvent {
         }
         self.grade
             .map(|g| g >= 3)
-            .or_else(|| self.sub_judgements.below_good())
+            .or_else(|| key_judgements_below_good(&self.sub_judgements))
             .or_else(|| self.report_card_concern())
     }
 }
@@ -153,11 +127,42 @@ pub struct SchoolFacts {
     pub close_date: Option<NaiveDate>,
     pub pupils: Option<i64>,
     pub fsm_percent: Option<f64>,
+    /// The day the register extract that gave the trust, pupils and FSM share describes: those
+    /// change over a school's life, so they are read only as at that day or later.
+    pub recorded_on: Option<NaiveDate>,
     /// Schools this one replaced (an academy's maintained predecessor, amalgamated schools).
     pub predecessors: Vec<Urn>,
 }
 
 impl SchoolFacts {
+    /// The register's entry as the model reads it, with the schools it replaced.
+    pub fn from_school(
+        school: &School,
+        recorded_on: Option<NaiveDate>,
+        predecessors: Vec<Urn>,
+    ) -> SchoolFacts {
+        SchoolFacts {
+            urn: school.urn,
+            name: school.name.clone(),
+            la_name: Some(school.la_name.clone()),
+            phase: Some(school.phase),
+            type_name: Some(school.type_name.clone()),
+            governance: Some(school.governance),
+            trust: school.trust.clone(),
+            open_date: school.open_date,
+            close_date: school.close_date,
+            pupils: school.pupils,
+            fsm_percent: school.fsm_percent,
+            recorded_on,
+            predecessors,
+        }
+    }
+
+    /// Were the changing facts (trust, pupils, FSM share) recorded by `date`?
+    pub fn recorded_by(&self, date: NaiveDate) -> bool {
+        self.recorded_on.is_some_and(|r| r <= date)
+    }
+
     pub fn is_open_on(&self, date: NaiveDate) -> bool {
         self.open_date.is_none_or(|d| d <= date) && self.close_date.is_none_or(|d| d > date)
     }
@@ -257,30 +262,10 @@ mod tests {
         assert_eq!(e.below_good(), Some(true));
         let mut card = InspectionEvent::graded(Urn(1), day("2026-01-01"), 2);
         card.grade = None;
-        card.report_card = vec![AreaGrade {
-            area: "achievement".into(),
-            grade: ReportCardGrade::NeedsAttention,
-        }];
+        card.report_card = vec![(ReportCardArea::Achievement, ReportCardGrade::NeedsAttention)];
         assert_eq!(card.report_card_concern(), Some(true));
         assert_eq!(card.below_good(), Some(true));
         card.graded = false;
         assert_eq!(card.below_good(), None);
-    }
-
-    #[test]
-    fn report_card_words_parse() {
-        assert_eq!(
-            ReportCardGrade::parse("Needs attention"),
-            Some(ReportCardGrade::NeedsAttention)
-        );
-        assert_eq!(
-            ReportCardGrade::parse("Strong standard"),
-            Some(ReportCardGrade::Strong)
-        );
-        assert_eq!(
-            ReportCardGrade::parse("Not met"),
-            Some(ReportCardGrade::NotMet)
-        );
-        assert_eq!(ReportCardGrade::parse("9"), None);
     }
 }

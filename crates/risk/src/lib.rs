@@ -20,8 +20,8 @@ pub use backtest::{
 pub use category::CategoryThresholds;
 pub use features::{AsAt, Feature, History};
 pub use input::{
-    AreaGrade, CaseworkFlag, InspectionEvent, LetterAction, PublishedMeasure, ReportCardGrade,
-    SchoolFacts, SubJudgements, publication_date,
+    CaseworkFlag, InspectionEvent, LetterAction, PublishedMeasure, SchoolFacts, is_concern,
+    key_judgements_below_good, publication_date,
 };
 pub use models::{DEFAULT_SEED, ModelKind, ModelSet};
 pub use reasons::Reason;

@@ -128,7 +128,7 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{AreaGrade, ReportCardGrade};
+    use schoolsight_domain::judgement::{ReportCardArea, ReportCardGrade};
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -137,10 +137,7 @@ mod tests {
     fn history() -> History {
         let mut card = InspectionEvent::graded(Urn(3), day("2025-12-01"), 2);
         card.grade = None;
-        card.report_card = vec![AreaGrade {
-            area: "safeguarding".into(),
-            grade: ReportCardGrade::NotMet,
-        }];
+        card.report_card = vec![(ReportCardArea::Safeguarding, ReportCardGrade::NotMet)];
         History::new(vec![
             InspectionEvent::graded(Urn(1), day("2010-01-01"), 2),
             InspectionEvent::graded(Urn(1), day("2013-10-01"), 3),

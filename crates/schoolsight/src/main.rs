@@ -4,6 +4,7 @@
 mod backup;
 mod letters;
 mod present;
+mod risk;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -112,6 +113,11 @@ enum Command {
     Actions {
         #[command(subcommand)]
         command: ActionsCommand,
+    },
+    /// Early warning: back-tests, an LA's schools by risk as at a date, a school's risk over time.
+    Risk {
+        #[command(subcommand)]
+        command: risk::RiskCommand,
     },
     /// Write the whole database to FILE (gzip'd JSON Lines any back end can restore).
     Backup { file: PathBuf },
@@ -277,6 +283,7 @@ async fn main() -> Result<()> {
             }
             println!("closed {id}");
         }
+        Command::Risk { command } => risk::command(&store, command).await?,
         Command::Backup { file } => backup::backup_command(&store, &file).await?,
         Command::Restore { file, replace } => backup::restore_command(&store, &cli.index, &file, replace).await?,
     }

@@ -11,6 +11,7 @@ mod letters;
 mod migrate;
 mod outcomes;
 mod queries;
+mod risk;
 mod timeline;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -27,6 +28,7 @@ pub use casework::{
 pub use import::{ImportOutcome, ImportedFile};
 pub use letters::{LetterAction, LetterOutcome, NewLetter, SchoolLink, StoredLetter, letter_id, normalise_postcode};
 pub use outcomes::{LaOutcomes, LaRank, SchoolOutcomes, SimilarSchools};
+pub use risk::{OpenSpan, RecordedSchool, RiskRecords, SchoolFigure};
 pub use queries::{LaSchool, SchoolHistory, SchoolHit, Totals};
 
 /// The database an application instance works on.

@@ -70,10 +70,10 @@ fn judgement_of(grade: Option<i64>) -> Option<Judgement> {
     grade.and_then(Judgement::from_grade)
 }
 
-const SCHOOL_COLUMNS: &str = "urn, name, la_code, la_name, type_name, governance, phase, status, \
+pub(crate) const SCHOOL_COLUMNS: &str = "urn, name, la_code, la_name, type_name, governance, phase, status, \
      open_date, close_date, trust, pupils, fsm_percent, town, postcode, from_register";
 
-fn school_from(row: &AnyRow) -> Result<School, StoreError> {
+pub(crate) fn school_from(row: &AnyRow) -> Result<School, StoreError> {
     Ok(School {
         urn: Urn(row.try_get("urn")?),
         name: row.try_get("name")?,
