@@ -468,6 +468,67 @@ pub fn check_new_case(opened_on: NaiveDate, link_officer: &str, reason: &str, in
     check_meeting_interval(interval_days)
 }
 
+/// A warning notice: issued on a bounded day, its response due no earlier, on stated grounds.
+pub fn check_notice(issued_on: NaiveDate, response_due: NaiveDate, grounds: &str) -> Result<(), Invalid> {
+    check_day("issued_on", issued_on)?;
+    check_day("response_due", response_due)?;
+    check_order("response_due", response_due, "issued_on", issued_on)?;
+    check_required("grounds", grounds)
+}
+
+/// A school's answer to a warning notice: no earlier than the notice, with its outcome.
+pub fn check_notice_outcome(issued_on: NaiveDate, responded_on: NaiveDate, outcome: &str) -> Result<(), Invalid> {
+    check_day("responded_on", responded_on)?;
+    check_order("responded_on", responded_on, "issued_on", issued_on)?;
+    check_required("outcome", outcome)
+}
+
+/// A support package: who provides it, what for and who pays, a positive cost if any, and an
+/// end no earlier than its start.
+pub fn check_support(provider_name: &str, focus_area: &str, paid_by: &str, cost: Option<f64>, starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> Result<(), Invalid> {
+    check_required("provider_name", provider_name)?;
+    check_required("focus_area", focus_area)?;
+    check_required("paid_by", paid_by)?;
+    check_cost(cost)?;
+    check_day("starts_on", starts_on)?;
+    if let Some(end) = ends_on {
+        check_day("ends_on", end)?;
+        check_order("ends_on", end, "starts_on", starts_on)?;
+    }
+    Ok(())
+}
+
+/// A governance review: its day, reviewer and rating, and a follow-up no earlier than it.
+pub fn check_review(reviewed_on: NaiveDate, reviewer: &str, rating: &str, recommendations: &str, follow_up_on: Option<NaiveDate>) -> Result<(), Invalid> {
+    check_day("reviewed_on", reviewed_on)?;
+    check_required("reviewer", reviewer)?;
+    check_required("rating", rating)?;
+    check_text("recommendations", recommendations)?;
+    if let Some(on) = follow_up_on {
+        check_follow_up(reviewed_on, on)?;
+    }
+    Ok(())
+}
+
+/// A review's follow-up comes on or after the review.
+pub fn check_follow_up(reviewed_on: NaiveDate, on: NaiveDate) -> Result<(), Invalid> {
+    check_day("follow_up_on", on)?;
+    check_order("follow_up_on", on, "reviewed_on", reviewed_on)
+}
+
+/// The most questions a survey round asks.
+pub const MAX_SURVEY_QUESTIONS: usize = 20;
+
+/// A survey round: a name, a bounded opening day, and one to [`MAX_SURVEY_QUESTIONS`] questions.
+pub fn check_round(name: &str, opened_on: NaiveDate, questions: &[String]) -> Result<(), Invalid> {
+    check_required("name", name)?;
+    check_day("opened_on", opened_on)?;
+    if questions.is_empty() || questions.len() > MAX_SURVEY_QUESTIONS {
+        return Err(invalid("questions", format!("a round asks 1 to {MAX_SURVEY_QUESTIONS} questions, not {}", questions.len())));
+    }
+    questions.iter().try_for_each(|q| check_required("questions", q))
+}
+
 /// A survey round asks one LA's schools: a response must come from a school of that LA.
 pub fn check_school_in_round(school: &SchoolScope, round_la: &str) -> Result<(), Invalid> {
     if school.la_name == round_la {
@@ -555,6 +616,15 @@ mod tests {
         }
         assert!(check_cost(None).is_ok() && check_cost(Some(1500.0)).is_ok());
         assert_eq!(check_case_open(Some(d(2024, 3, 1))).unwrap_err().field, "case");
+        assert_eq!(check_notice(d(2024, 2, 1), d(2024, 1, 16), "standards").unwrap_err().field, "response_due");
+        assert_eq!(check_notice_outcome(d(2024, 2, 1), d(2024, 1, 31), "accepted").unwrap_err().field, "responded_on");
+        assert_eq!(check_support("NLE", "reading", "LA", Some(-5.0), d(2017, 9, 1), None).unwrap_err().field, "cost");
+        assert_eq!(check_support("NLE", "reading", "LA", None, d(2017, 9, 1), Some(d(2017, 8, 1))).unwrap_err().field, "ends_on");
+        assert_eq!(check_support("  ", "reading", "LA", None, d(2017, 9, 1), None).unwrap_err().field, "provider_name");
+        assert_eq!(check_review(d(2024, 3, 1), "NLG", "good", "", Some(d(2024, 2, 1))).unwrap_err().field, "follow_up_on");
+        assert_eq!(check_round("Autumn", d(2024, 9, 1), &[]).unwrap_err().field, "questions");
+        assert!(check_round("Autumn", d(2024, 9, 1), &["How well?".to_string()]).is_ok());
+        assert_eq!(check_new_case(d(2024, 1, 1), "", "reason", None).unwrap_err().field, "link_officer");
         let surrey = SchoolScope { urn: Urn(124937), la_name: "Surrey".into(), trust: None };
         assert_eq!(check_school_in_round(&surrey, "Hampshire").unwrap_err().field, "urn");
         assert!(check_school_in_round(&surrey, "Surrey").is_ok());

@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 use schoolsight_domain::casework::{
     BeforeAfter, BrokerCandidate, CodedResponse, Coding, ConcernCategory, ImpactEstimate, Invalid, MilestoneState, QuestionSummary,
-    Rag, SchoolScope, check_new_case, check_school_in_round, impact, meeting_overdue, milestone_state, next_meeting, rank_brokers, summarise,
+    Rag, SchoolScope, check_case_open, check_day, check_follow_up, check_new_case, check_notice, check_notice_outcome, check_order,
+    check_required, check_review, check_round, check_school_in_round, check_support, check_text, impact, meeting_overdue, milestone_state, next_meeting, rank_brokers, summarise,
 };
 use schoolsight_domain::outcomes::{AcademicYear, Measure};
 use schoolsight_domain::{Judgement, Phase, Urn};
@@ -240,6 +241,50 @@ impl From<Invalid> for StoreError {
     }
 }
 
+/// SQL finding the case an action, milestone or meeting belongs to.
+fn case_of_sql(entity: &str) -> Option<&'static str> {
+    match entity {
+        "case_action" => Some("SELECT case_id FROM case_actions WHERE id = $1"),
+        "milestone" => Some("SELECT a.case_id FROM milestones m JOIN case_actions a ON a.id = m.action_id WHERE m.id = $1"),
+        "meeting" => Some("SELECT case_id FROM meetings WHERE id = $1"),
+        _ => None,
+    }
+}
+
+/// Inside a change: the case an action, milestone or meeting belongs to.
+async fn case_in(tx: &mut Transaction<'static, Any>, entity: &str, id: &str) -> Result<String, StoreError> {
+    let sql = case_of_sql(entity).ok_or_else(|| not_found(entity, id))?;
+    let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
+    Ok(row.ok_or_else(|| not_found(entity, id))?.try_get(0)?)
+}
+
+/// Inside a change: the case as it stands (its opening day and school), refused if closed.
+async fn open_case_in(tx: &mut Transaction<'static, Any>, case_id: &str) -> Result<(NaiveDate, Urn), StoreError> {
+    let row = sqlx::query("SELECT opened_on, closed_on, urn FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| not_found("case", case_id))?;
+    check_case_open(day(row.try_get("closed_on")?)?)?;
+    Ok((required_day(&row, "opened_on")?, Urn(row.try_get("urn")?)))
+}
+
+/// A letter's action a case action follows up: it must exist, and be about the case's school.
+async fn letter_action_of_school(tx: &mut Transaction<'static, Any>, action_id: &str, urn: Urn) -> Result<(), StoreError> {
+    let (letter_id, position) = crate::letters::split_action_id(action_id).unwrap_or((action_id, -1));
+    let row = sqlx::query("SELECT urn FROM letter_actions WHERE letter_id = $1 AND position = $2")
+        .bind(letter_id)
+        .bind(position)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("letter_action_id: no letter action {action_id}")))?;
+    if row.try_get::<Option<i64>, _>("urn")? == Some(urn.0) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!("letter_action_id: letter action {action_id} is not about this case's school")))
+    }
+}
+
 fn not_found(what: &str, id: &str) -> StoreError {
     StoreError::NotFound(format!("no {what} {id}"))
 }
@@ -289,7 +334,9 @@ impl Store {
 
     /// Hands a case to another officer; its history goes with it.
     pub async fn hand_over(&self, case_id: &str, to: &str, by: &str) -> Result<(), StoreError> {
+        check_required("to", to)?;
         let mut tx = self.begin_write().await?;
+        open_case_in(&mut tx, case_id).await?;
         let row = sqlx::query("SELECT link_officer FROM cases WHERE id = $1").bind(case_id).fetch_optional(&mut *tx).await?;
         let from: String = row.ok_or_else(|| not_found("case", case_id))?.try_get(0)?;
         sqlx::query("UPDATE cases SET link_officer = $1 WHERE id = $2").bind(to).bind(case_id).execute(&mut *tx).await?;
@@ -301,6 +348,7 @@ impl Store {
 
     pub async fn recategorise(&self, case_id: &str, category: ConcernCategory, by: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        open_case_in(&mut tx, case_id).await?;
         let done = sqlx::query("UPDATE cases SET category = $1 WHERE id = $2").bind(category.key()).bind(case_id).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(not_found("case", case_id));
@@ -312,7 +360,10 @@ impl Store {
     }
 
     pub async fn close_case(&self, case_id: &str, on: NaiveDate, by: &str) -> Result<(), StoreError> {
+        check_day("on", on)?;
         let mut tx = self.begin_write().await?;
+        let (opened_on, _) = open_case_in(&mut tx, case_id).await?;
+        check_order("on", on, "opened_on", opened_on)?;
         let done = sqlx::query("UPDATE cases SET closed_on = $1 WHERE id = $2 AND closed_on IS NULL")
             .bind(iso(on))
             .bind(case_id)
@@ -330,9 +381,13 @@ impl Store {
     /// Records a scheduled meeting as held and schedules the next while the case is open and
     /// its category meets.
     pub async fn record_meeting(&self, meeting_id: &str, record: &MeetingRecord, by: &str) -> Result<(), StoreError> {
+        check_day("held_on", record.held_on)?;
+        check_text("attendees", &record.attendees)?;
+        check_text("notes", &record.notes)?;
+        check_text("decisions", &record.decisions)?;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "SELECT m.case_id, c.category, c.meeting_interval_days, c.closed_on FROM meetings m JOIN cases c ON c.id = m.case_id \
+            "SELECT m.case_id, c.category, c.meeting_interval_days FROM meetings m JOIN cases c ON c.id = m.case_id \
              WHERE m.id = $1 AND m.held_on IS NULL",
         )
         .bind(meeting_id)
@@ -342,7 +397,8 @@ impl Store {
         let case_id: String = row.try_get("case_id")?;
         let category: String = row.try_get("category")?;
         let interval: i64 = row.try_get("meeting_interval_days")?;
-        let closed: Option<String> = row.try_get("closed_on")?;
+        let (opened_on, _) = open_case_in(&mut tx, &case_id).await?;
+        check_order("held_on", record.held_on, "the case's opened_on", opened_on)?;
         sqlx::query("UPDATE meetings SET held_on = $1, attendees = $2, notes = $3, decisions = $4 WHERE id = $5")
             .bind(iso(record.held_on))
             .bind(&record.attendees)
@@ -351,7 +407,7 @@ impl Store {
             .bind(meeting_id)
             .execute(&mut *tx)
             .await?;
-        if closed.is_none() && ConcernCategory::from_key(&category).is_some_and(ConcernCategory::meets) {
+        if ConcernCategory::from_key(&category).is_some_and(ConcernCategory::meets) {
             schedule(&mut tx, &case_id, next_meeting(record.held_on, interval)).await?;
         }
         event(&mut tx, &case_id, by, "meeting_held", &iso(record.held_on)).await?;
@@ -361,8 +417,14 @@ impl Store {
     }
 
     pub async fn add_case_action(&self, case_id: &str, text: &str, owner: &str, rag: Rag, letter_action_id: Option<&str>, by: &str) -> Result<String, StoreError> {
+        check_required("text", text)?;
+        check_required("owner", owner)?;
         let id = random_hex(8);
         let mut tx = self.begin_write().await?;
+        let (_, urn) = open_case_in(&mut tx, case_id).await?;
+        if let Some(letter_action) = letter_action_id {
+            letter_action_of_school(&mut tx, letter_action, urn).await?;
+        }
         sqlx::query(
             "INSERT INTO case_actions (id, case_id, text, owner, rag, letter_action_id, status, created_on) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)",
         )
@@ -381,12 +443,17 @@ impl Store {
     }
 
     pub async fn set_rag(&self, action_id: &str, rag: Rag, by: &str) -> Result<(), StoreError> {
+        self.ensure_case_open("case_action", action_id).await?;
         self.update_one("UPDATE case_actions SET rag = $1 WHERE id = $2", &[rag.key(), action_id], by, "rate", "case_action", action_id).await
     }
 
     pub async fn add_milestone(&self, action_id: &str, description: &str, due: NaiveDate, by: &str) -> Result<String, StoreError> {
+        check_required("description", description)?;
+        check_day("due", due)?;
         let id = random_hex(8);
         let mut tx = self.begin_write().await?;
+        let case_id = case_in(&mut tx, "case_action", action_id).await?;
+        open_case_in(&mut tx, &case_id).await?;
         sqlx::query("INSERT INTO milestones (id, action_id, description, planned_for, due_on) VALUES ($1, $2, $3, $4, $4)")
             .bind(&id)
             .bind(action_id)
@@ -401,10 +468,14 @@ impl Store {
 
     /// Moves a milestone's date; the first planned date is kept, so slipping shows.
     pub async fn move_milestone(&self, id: &str, due: NaiveDate, by: &str) -> Result<(), StoreError> {
+        check_day("due", due)?;
+        self.ensure_case_open("milestone", id).await?;
         self.update_one("UPDATE milestones SET due_on = $1 WHERE id = $2 AND done_on IS NULL", &[&iso(due), id], by, "move", "milestone", id).await
     }
 
     pub async fn complete_milestone(&self, id: &str, on: NaiveDate, by: &str) -> Result<(), StoreError> {
+        check_day("on", on)?;
+        self.ensure_case_open("milestone", id).await?;
         self.update_one("UPDATE milestones SET done_on = $1 WHERE id = $2 AND done_on IS NULL", &[&iso(on), id], by, "complete", "milestone", id).await
     }
 
@@ -427,14 +498,16 @@ impl Store {
 
     /// The case an action or a milestone or a meeting belongs to.
     pub async fn case_of(&self, entity: &str, id: &str) -> Result<Option<String>, StoreError> {
-        let sql = match entity {
-            "case_action" => "SELECT case_id FROM case_actions WHERE id = $1",
-            "milestone" => "SELECT a.case_id FROM milestones m JOIN case_actions a ON a.id = m.action_id WHERE m.id = $1",
-            "meeting" => "SELECT case_id FROM meetings WHERE id = $1",
-            _ => return Ok(None),
-        };
+        let Some(sql) = case_of_sql(entity) else { return Ok(None) };
         let row = sqlx::query(sql).bind(id).fetch_optional(&self.pool).await?;
         row.map(|r| Ok(r.try_get(0)?)).transpose()
+    }
+
+    /// Refuses a change to an action or milestone of a closed case.
+    async fn ensure_case_open(&self, entity: &str, id: &str) -> Result<(), StoreError> {
+        let case_id = self.case_of(entity, id).await?.ok_or_else(|| not_found(entity, id))?;
+        let row = sqlx::query("SELECT closed_on FROM cases WHERE id = $1").bind(&case_id).fetch_one(&self.pool).await?;
+        Ok(check_case_open(day(row.try_get("closed_on")?)?)?)
     }
 
     /// Every case (open first, then newest), with what needs attention today.
@@ -533,6 +606,7 @@ impl Store {
     }
 
     pub async fn issue_warning_notice(&self, notice: &WarningNotice, by: &str) -> Result<String, StoreError> {
+        check_notice(notice.issued_on, notice.response_due, &notice.grounds)?;
         let id = random_hex(8);
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO warning_notices (id, urn, issued_on, grounds, response_due) VALUES ($1, $2, $3, $4, $5)")
@@ -549,6 +623,9 @@ impl Store {
     }
 
     pub async fn record_notice_outcome(&self, id: &str, responded_on: NaiveDate, outcome: &str, by: &str) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT issued_on FROM warning_notices WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let issued_on = required_day(&row.ok_or_else(|| not_found("warning_notice", id))?, "issued_on")?;
+        check_notice_outcome(issued_on, responded_on, outcome)?;
         self.update_one("UPDATE warning_notices SET responded_on = $1, outcome = $2 WHERE id = $3", &[&iso(responded_on), outcome, id], by, "respond", "warning_notice", id)
             .await
     }
@@ -586,8 +663,12 @@ impl Store {
     }
 
     pub async fn add_support(&self, p: &SupportPackage, by: &str) -> Result<String, StoreError> {
+        check_support(&p.provider_name, &p.focus_area, &p.paid_by, p.cost, p.starts_on, p.ends_on)?;
+        if let Some(provider) = p.provider_urn {
+            self.school_scope(provider).await?.ok_or_else(|| StoreError::Invalid(format!("provider_urn: no school with URN {provider}")))?;
+        }
         if !PROVIDER_KINDS.contains(&p.provider_kind.as_str()) {
-            return Err(StoreError::Invalid(format!("provider kind '{}' is not one of {}", p.provider_kind, PROVIDER_KINDS.join(", "))));
+            return Err(StoreError::Invalid(format!("provider_kind: provider kind '{}' is not one of {}", p.provider_kind, PROVIDER_KINDS.join(", "))));
         }
         let id = random_hex(8);
         let mut tx = self.begin_write().await?;
@@ -729,6 +810,7 @@ impl Store {
     }
 
     pub async fn open_survey_round(&self, name: &str, la_name: &str, opened_on: NaiveDate, questions: &[String], by: &str) -> Result<String, StoreError> {
+        check_round(name, opened_on, questions)?;
         let id = random_hex(8);
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO survey_rounds (id, name, la_name, opened_on, questions) VALUES ($1, $2, $3, $4, $5)")
@@ -768,6 +850,8 @@ impl Store {
         }
         let school = self.school_scope(r.urn).await?.ok_or_else(|| not_found("school", &r.urn.to_string()))?;
         check_school_in_round(&school, &round.la_name)?;
+        check_text("answer", &r.answer)?;
+        check_text("theme", r.theme.as_deref().unwrap_or_default())?;
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO survey_responses (round_id, urn, question, answer, coding, theme) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -806,6 +890,7 @@ impl Store {
     }
 
     pub async fn add_governance_review(&self, review: &GovernanceReview, by: &str) -> Result<String, StoreError> {
+        check_review(review.reviewed_on, &review.reviewer, &review.rating, &review.recommendations, review.follow_up_on)?;
         let id = random_hex(8);
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -826,6 +911,9 @@ impl Store {
     }
 
     pub async fn follow_up_review(&self, id: &str, on: NaiveDate, notes: &str, by: &str) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT reviewed_on FROM governance_reviews WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        check_follow_up(required_day(&row.ok_or_else(|| not_found("governance_review", id))?, "reviewed_on")?, on)?;
+        check_required("notes", notes)?;
         self.update_one("UPDATE governance_reviews SET follow_up_on = $1, follow_up = $2 WHERE id = $3", &[&iso(on), notes, id], by, "follow_up", "governance_review", id)
             .await
     }

@@ -355,7 +355,7 @@ async fn insert_letter(tx: &mut sqlx::Transaction<'static, sqlx::Any>, letter: &
 }
 
 /// `<letter id>-<position>` split into its parts.
-fn split_action_id(action_id: &str) -> Option<(&str, i64)> {
+pub(crate) fn split_action_id(action_id: &str) -> Option<(&str, i64)> {
     action_id.rsplit_once('-').and_then(|(l, p)| Some((l, p.parse::<i64>().ok()?)))
 }
 

@@ -361,3 +361,62 @@ async fn concurrent_writes_on_one_case_all_land(backend: TestBackend) {
     assert_eq!(handovers, 30);
     w.db.remove().await;
 }
+
+test_each_backend!(casework_rules_refuse_what_cannot_be, super::casework_rules_refuse_what_cannot_be);
+async fn casework_rules_refuse_what_cannot_be(backend: TestBackend) {
+    let w = world(backend).await;
+    let hants = w.sign_in("hants").await;
+    let id = w.post(&hants, "/api/cases", case_body(ANSTEY)).await["id"].as_str().unwrap().to_string();
+    let action = w.post(&hants, &format!("/api/cases/{id}/actions"), json!({ "text": "Improve reading", "owner": "head" })).await["id"].as_str().unwrap().to_string();
+    let notice = w.post(&hants, "/api/warning-notices", json!({ "urn": ANSTEY, "issued_on": "2024-02-01", "grounds": "standards", "response_due": "2024-02-16" })).await["id"].as_str().unwrap().to_string();
+    let review = w.post(&hants, "/api/governance-reviews", json!({ "urn": ANSTEY, "reviewed_on": "2024-03-01", "reviewer": "NLG", "rating": "requires improvement", "recommendations": "skills audit" })).await["id"].as_str().unwrap().to_string();
+    let support = |field: &str, value: Value| {
+        let mut body = json!({ "urn": ANSTEY, "provider_kind": "school", "provider_name": "A strong school", "provider_urn": null, "focus_area": "reading", "cost": 1500.0, "paid_by": "LA", "starts_on": "2017-09-01", "ends_on": "2018-07-31" });
+        body[field] = value;
+        body
+    };
+    let case_with = |field: &str, value: Value| {
+        let mut body = case_body(ANSTEY);
+        body[field] = value;
+        body
+    };
+    // (route, body, status, the field the error names), each refused before anything is written.
+    let refused: Vec<(String, Value, StatusCode, &str)> = vec![
+        ("/api/cases".into(), case_with("link_officer", json!("   ")), StatusCode::BAD_REQUEST, "link_officer"),
+        ("/api/cases".into(), case_with("reason", json!("")), StatusCode::BAD_REQUEST, "reason"),
+        ("/api/cases".into(), case_with("opened_on", json!("1066-10-14")), StatusCode::BAD_REQUEST, "opened_on"),
+        (format!("/api/cases/{id}/close"), json!({ "on": "2024-01-01" }), StatusCode::BAD_REQUEST, "on"),
+        (format!("/api/cases/{id}/handover"), json!({ "to": "" }), StatusCode::BAD_REQUEST, "to"),
+        (format!("/api/cases/{id}/actions"), json!({ "text": "x", "owner": " " }), StatusCode::BAD_REQUEST, "owner"),
+        (format!("/api/cases/{id}/actions"), json!({ "text": "x", "owner": "head", "letter_action_id": "000000000000-1" }), StatusCode::NOT_FOUND, "letter_action_id"),
+        (format!("/api/case-actions/{action}/milestones"), json!({ "description": "audit", "due": "9999-01-01" }), StatusCode::BAD_REQUEST, "due"),
+        ("/api/warning-notices".into(), json!({ "urn": ANSTEY, "issued_on": "2024-02-01", "grounds": "standards", "response_due": "2024-01-16" }), StatusCode::BAD_REQUEST, "response_due"),
+        (format!("/api/warning-notices/{notice}/outcome"), json!({ "responded_on": "2024-01-20", "outcome": "accepted" }), StatusCode::BAD_REQUEST, "responded_on"),
+        ("/api/support".into(), support("cost", json!(-2400.0)), StatusCode::BAD_REQUEST, "cost"),
+        ("/api/support".into(), support("ends_on", json!("2017-08-01")), StatusCode::BAD_REQUEST, "ends_on"),
+        ("/api/support".into(), support("provider_urn", json!(999999999)), StatusCode::BAD_REQUEST, "provider_urn"),
+        (format!("/api/governance-reviews/{review}/follow-up"), json!({ "on": "2024-02-01", "notes": "done" }), StatusCode::BAD_REQUEST, "follow_up_on"),
+        ("/api/surveys".into(), json!({ "name": "Autumn", "la_name": "Hampshire", "opened_on": "2024-09-01", "questions": [] }), StatusCode::BAD_REQUEST, "questions"),
+    ];
+    for (uri, body, status, field) in refused {
+        let (got, answer, text) = w.call(&hants, Method::POST, &uri, Some(body.clone())).await;
+        assert_eq!(got, status, "{uri} {body}: {text}");
+        assert!(answer["error"].as_str().unwrap().starts_with(&format!("{field}:")), "{uri}: {answer}");
+    }
+    // A closed case is a record: no more actions, hand-overs or milestones.
+    w.post(&hants, &format!("/api/cases/{id}/close"), json!({ "on": "2024-06-01" })).await;
+    for (uri, body) in [
+        (format!("/api/cases/{id}/actions"), json!({ "text": "late", "owner": "head" })),
+        (format!("/api/cases/{id}/handover"), json!({ "to": "someone" })),
+        (format!("/api/cases/{id}/close"), json!({ "on": "2024-07-01" })),
+        (format!("/api/case-actions/{action}/milestones"), json!({ "description": "late", "due": "2024-09-01" })),
+        (format!("/api/case-actions/{action}/rag"), json!({ "rag": "red" })),
+    ] {
+        let (got, answer, _) = w.call(&hants, Method::POST, &uri, Some(body)).await;
+        assert_eq!(got, StatusCode::BAD_REQUEST, "{uri}: {answer}");
+        assert!(answer["error"].as_str().unwrap().starts_with("case: the case was closed on 2024-06-01"), "{uri}: {answer}");
+    }
+    let (_, detail, _) = w.call(&hants, Method::GET, &format!("/api/cases/{id}"), None).await;
+    assert_eq!(detail["actions"].as_array().unwrap().len(), 1, "nothing refused was written");
+    w.db.remove().await;
+}
