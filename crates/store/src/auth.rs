@@ -16,6 +16,40 @@ use crate::{Store, StoreError};
 /// How long a session lasts without a new sign-in.
 pub const SESSION_HOURS: i64 = 12;
 
+/// Argon2 spends tens of milliseconds of CPU and 19 MiB on each hash: hashes run on the
+/// blocking pool, at most this many at once, so a flood of sign-ins cannot starve the threads
+/// that serve every other request.
+const CONCURRENT_HASHES: usize = 2;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// Runs password hashing off the async workers, under [`HASHING`]'s bound.
+async fn hash_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
+    let _permit = HASHING.acquire().await.map_err(|e| StoreError::Hashing(e.to_string()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| StoreError::Hashing(e.to_string()))
+}
+
+fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    Ok(Argon2::default().hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))?.to_string())
+}
+
+/// Whether `password` matches the stored hash; with no user, the same effort is spent on a
+/// throwaway hash so timing does not tell names apart.
+fn password_matches(stored: Option<&str>, password: &str) -> Result<bool, StoreError> {
+    let Some(stored) = stored else {
+        let _ = hash_password(password);
+        return Ok(false);
+    };
+    let parsed = PasswordHash::new(stored).map_err(|e| StoreError::Corrupt(format!("password hash: {e}")))?;
+    Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Failed sign-ins counted for one subject (see migration 0005), and when the last was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailedSignIns {
+    pub failures: i64,
+    pub last_failure: chrono::DateTime<chrono::Utc>,
+}
+
 /// `bytes` random bytes as lower-case hex, from the operating system's generator.
 pub fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
@@ -86,6 +120,12 @@ pub async fn audit(
     Ok(())
 }
 
+fn failed_from(row: &AnyRow) -> Result<FailedSignIns, StoreError> {
+    let last: String = row.try_get("last_failure")?;
+    let last_failure = chrono::DateTime::parse_from_rfc3339(&last).map_err(|_| StoreError::Corrupt(format!("sign-in time '{last}'")))?.to_utc();
+    Ok(FailedSignIns { failures: row.try_get("failures")?, last_failure })
+}
+
 fn principal_from(row: &AnyRow) -> Result<Principal, StoreError> {
     let role: String = row.try_get("role")?;
     Ok(Principal {
@@ -101,11 +141,8 @@ fn principal_from(row: &AnyRow) -> Result<Principal, StoreError> {
 impl Store {
     /// Adds a user; the password is stored only as an argon2 hash.
     pub async fn add_user(&self, user: &NewUser, by: &str) -> Result<String, StoreError> {
-        let salt = SaltString::generate(&mut OsRng);
-        let hash = Argon2::default()
-            .hash_password(user.password.as_bytes(), &salt)
-            .map_err(|e| StoreError::Invalid(format!("password: {e}")))?
-            .to_string();
+        let password = user.password.clone();
+        let hash = hash_work(move || hash_password(&password)).await?.map_err(|e| StoreError::Invalid(format!("password: {e}")))?;
         let id = random_hex(8);
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -134,20 +171,15 @@ impl Store {
     /// Checks a name and password; on success starts a new session and returns its token.
     /// A fresh token every time: a session id known before sign-in is never promoted.
     pub async fn sign_in(&self, name: &str, password: &str) -> Result<Option<(String, Session)>, StoreError> {
-        let Some(row) = sqlx::query("SELECT id, name, password_hash, role, la_name, trust, urn FROM users WHERE name = $1")
+        let row = sqlx::query("SELECT id, name, password_hash, role, la_name, trust, urn FROM users WHERE name = $1")
             .bind(name)
             .fetch_optional(&self.pool)
-            .await?
-        else {
-            // Spend the same effort as a real check, so timing does not tell names apart.
-            let _ = Argon2::default().hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng));
+            .await?;
+        let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?;
+        let password = password.to_string();
+        let (Some(row), true) = (row, hash_work(move || password_matches(stored.as_deref(), &password)).await??) else {
             return Ok(None);
         };
-        let stored: String = row.try_get("password_hash")?;
-        let parsed = PasswordHash::new(&stored).map_err(|e| StoreError::Corrupt(format!("password hash: {e}")))?;
-        if Argon2::default().verify_password(password.as_bytes(), &parsed).is_err() {
-            return Ok(None);
-        }
         let principal = principal_from(&row)?;
         let token = random_hex(32);
         let csrf_token = random_hex(16);
@@ -163,6 +195,51 @@ impl Store {
         audit(&mut tx, &principal.name, "sign_in", "session", &principal.user_id, &serde_json::json!({})).await?;
         tx.commit().await?;
         Ok(Some((token, Session { principal, csrf_token })))
+    }
+
+    /// Failed sign-ins counted for each `(scope, subject)`, in order; none counted is `None`.
+    pub async fn failed_sign_ins(&self, subjects: &[(&str, &str)]) -> Result<Vec<Option<FailedSignIns>>, StoreError> {
+        let mut counts = Vec::with_capacity(subjects.len());
+        for (scope, subject) in subjects {
+            let row = sqlx::query("SELECT failures, last_failure FROM sign_in_failures WHERE scope = $1 AND subject = $2")
+                .bind(*scope)
+                .bind(*subject)
+                .fetch_optional(&self.pool)
+                .await?;
+            counts.push(row.map(|r| failed_from(&r)).transpose()?);
+        }
+        Ok(counts)
+    }
+
+    /// Counts a failed sign-in against each subject; a count last touched before `forget_before`
+    /// starts again at one.
+    pub async fn record_failed_sign_in(&self, subjects: &[(&str, &str)], forget_before: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for (scope, subject) in subjects {
+            sqlx::query(
+                "INSERT INTO sign_in_failures (scope, subject, failures, last_failure) VALUES ($1, $2, 1, $3) \
+                 ON CONFLICT (scope, subject) DO UPDATE SET \
+                 failures = CASE WHEN sign_in_failures.last_failure < $4 THEN 1 ELSE sign_in_failures.failures + 1 END, last_failure = $3",
+            )
+            .bind(*scope)
+            .bind(*subject)
+            .bind(stamp(now()))
+            .bind(stamp(forget_before))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets the failures counted against these subjects (after a successful sign-in).
+    pub async fn clear_failed_sign_ins(&self, subjects: &[(&str, &str)]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for (scope, subject) in subjects {
+            sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1 AND subject = $2").bind(*scope).bind(*subject).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The live session a cookie's token names, if any.

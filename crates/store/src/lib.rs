@@ -20,7 +20,7 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use thiserror::Error;
 
-pub use auth::{AuditEntry, NewUser, SESSION_HOURS, Session, random_hex};
+pub use auth::{AuditEntry, FailedSignIns, NewUser, SESSION_HOURS, Session, random_hex};
 pub use casework::{
     CaseAction, CaseDetail, CaseEvent, CaseSummary, GovernanceReview, Meeting, MeetingRecord, Milestone, NewCase, PROVIDER_KINDS,
     SupportImpact, SupportPackage, SurveyResponse, SurveyRound, WarningNotice,
@@ -64,6 +64,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("password hashing: {0}")]
+    Hashing(String),
 }
 
 /// The URL sqlx is given. Through the `Any` driver a NULL is bound to PostgreSQL with a

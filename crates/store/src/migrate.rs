@@ -7,6 +7,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "letters", include_str!("../migrations/0002_letters.sql")),
     (3, "outcomes", include_str!("../migrations/0003_outcomes.sql")),
     (4, "casework", include_str!("../migrations/0004_casework.sql")),
+    (5, "sign_in_throttle", include_str!("../migrations/0005_sign_in_throttle.sql")),
     (6, "history", include_str!("../migrations/0006_history.sql")),
 ];
 

@@ -1,12 +1,12 @@
 //! Sign-in, sessions and their checks: the session cookie (HttpOnly, SameSite=Strict), a CSRF
-//! token per session that every change must echo, and a limit on failed sign-ins per name.
+//! token per session that every change must echo, and a growing delay after failed sign-ins
+//! per client address and name, per address, and per name.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
+use std::time::Duration;
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,31 +21,48 @@ use crate::{AppError, AppState};
 pub const COOKIE: &str = "schoolsight_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Failed sign-ins allowed per name in [`LOCKOUT`] before further tries are refused.
-pub const MAX_FAILURES: usize = 5;
-pub const LOCKOUT: Duration = Duration::from_secs(15 * 60);
-
-/// Remembers recent failed sign-ins by (lower-cased) name.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+/// How failed sign-ins slow further tries for one kind of subject: `free` failures cost
+/// nothing, then each wait doubles from `first_wait`, never past `longest_wait`.
+struct Throttle {
+    scope: &'static str,
+    free: i64,
+    first_wait: Duration,
+    longest_wait: Duration,
 }
 
-impl LoginLimiter {
-    fn recent(&self, name: &str) -> usize {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let list = failures.entry(name.to_lowercase()).or_default();
-        list.retain(|t| t.elapsed() < LOCKOUT);
-        list.len()
-    }
+/// One address guessing one name: the attacker. The real user at another address is untouched.
+const PER_ADDRESS_AND_NAME: Throttle = Throttle { scope: "pair", free: 5, first_wait: Duration::from_secs(15), longest_wait: Duration::from_secs(15 * 60) };
+/// One address trying many names (spraying one password across users).
+const PER_ADDRESS: Throttle = Throttle { scope: "address", free: 20, first_wait: Duration::from_secs(15), longest_wait: Duration::from_secs(15 * 60) };
+/// One name tried from many addresses: slowed, but never by more than a minute, so an attacker
+/// cannot lock its owner out.
+const PER_NAME: Throttle = Throttle { scope: "name", free: 30, first_wait: Duration::from_secs(5), longest_wait: Duration::from_secs(60) };
+const THROTTLES: [Throttle; 3] = [PER_ADDRESS_AND_NAME, PER_ADDRESS, PER_NAME];
 
-    fn fail(&self, name: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        failures.entry(name.to_lowercase()).or_default().push(Instant::now());
-    }
+/// Failures older than this are forgotten.
+const FORGET_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
-    fn clear(&self, name: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&name.to_lowercase());
+impl Throttle {
+    /// How long the next try must still wait, given the failures counted so far.
+    fn wait(&self, counted: Option<schoolsight_store::FailedSignIns>, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+        let counted = counted.filter(|c| now - c.last_failure < FORGET_AFTER)?;
+        let beyond = counted.failures.checked_sub(self.free).filter(|b| *b >= 0)?;
+        let doubled = self.first_wait.saturating_mul(1 << beyond.min(16) as u32).min(self.longest_wait);
+        let elapsed = (now - counted.last_failure).to_std().unwrap_or_default();
+        doubled.checked_sub(elapsed).filter(|w| !w.is_zero())
+    }
+}
+
+/// The client's address as the connection gave it ("unknown" when served without one, as in
+/// tests that call the router directly). Proxies' forwarding headers are not trusted.
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddress, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        Ok(ClientAddress(address))
     }
 }
 
@@ -178,19 +195,25 @@ fn cleared_cookie() -> HeaderValue {
     HeaderValue::from_static("schoolsight_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
 }
 
-/// Checks the name and password under the rate limit; a new session on success.
-async fn attempt(state: &AppState, name: &str, password: &str) -> Result<(String, Session), AppError> {
-    if state.limiter.recent(name) >= MAX_FAILURES {
-        return Err(AppError::TooManyRequests("too many failed sign-ins for this name; try again in 15 minutes".into()));
+/// Checks the name and password unless recent failures ask the client to wait (checked before
+/// any hashing, so waiting costs the server nothing); a new session on success.
+async fn attempt(state: &AppState, address: &ClientAddress, name: &str, password: &str) -> Result<(String, Session), AppError> {
+    let name_key = name.trim().to_lowercase();
+    let pair = format!("{} {name_key}", address.0);
+    let subjects = [(PER_ADDRESS_AND_NAME.scope, pair.as_str()), (PER_ADDRESS.scope, address.0.as_str()), (PER_NAME.scope, name_key.as_str())];
+    let now = chrono::Utc::now();
+    let counted = state.store.failed_sign_ins(&subjects).await?;
+    if let Some(wait) = THROTTLES.iter().zip(counted).filter_map(|(t, c)| t.wait(c, now)).max() {
+        return Err(AppError::TooManyRequests(format!("too many failed sign-ins; try again in {} seconds", wait.as_secs().max(1))));
     }
     match state.store.sign_in(name, password).await? {
         Some(ok) => {
-            state.limiter.clear(name);
+            state.store.clear_failed_sign_ins(&subjects).await?;
             Ok(ok)
         }
         None => {
-            state.limiter.fail(name);
-            Err(AppError::Unauthorized)
+            state.store.record_failed_sign_in(&subjects, now - FORGET_AFTER).await?;
+            Err(AppError::SignInFailed)
         }
     }
 }
@@ -223,9 +246,9 @@ pub async fn login_page(Query(q): Query<NextQuery>) -> Response {
     render(Ok(LoginPage { next: safe_next(q.next), error: None }))
 }
 
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(State(state): State<AppState>, address: ClientAddress, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
     let next = safe_next(form.next);
-    match attempt(&state, &form.name, &form.password).await {
+    match attempt(&state, &address, &form.name, &form.password).await {
         Ok((token, _)) => {
             end_old_session(&state.store, &headers).await;
             let mut response = Redirect::to(&next).into_response();
@@ -275,8 +298,8 @@ pub struct ApiLogin {
 }
 
 /// `POST /api/login`: a session cookie, and the CSRF token to send with changes.
-pub async fn api_login(State(state): State<AppState>, headers: HeaderMap, Json(body): Json<ApiLogin>) -> Response {
-    match attempt(&state, &body.name, &body.password).await {
+pub async fn api_login(State(state): State<AppState>, address: ClientAddress, headers: HeaderMap, Json(body): Json<ApiLogin>) -> Response {
+    match attempt(&state, &address, &body.name, &body.password).await {
         Ok((token, session)) => {
             end_old_session(&state.store, &headers).await;
             let body = serde_json::json!({ "name": session.principal.name, "role": session.principal.role, "csrf_token": session.csrf_token });
@@ -321,13 +344,17 @@ mod tests {
     }
 
     #[test]
-    fn the_limiter_counts_failures_per_name() {
-        let limiter = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES {
-            limiter.fail("Ann");
-        }
-        assert_eq!(limiter.recent("ann"), MAX_FAILURES);
-        limiter.clear("ANN");
-        assert_eq!(limiter.recent("ann"), 0);
+    fn waits_double_after_the_free_tries_and_are_capped() {
+        let now = chrono::Utc::now();
+        let counted = |failures, seconds_ago| Some(schoolsight_store::FailedSignIns { failures, last_failure: now - chrono::TimeDelta::seconds(seconds_ago) });
+        let t = &PER_ADDRESS_AND_NAME;
+        assert_eq!(t.wait(None, now), None);
+        assert_eq!(t.wait(counted(4, 0), now), None, "four free tries");
+        assert_eq!(t.wait(counted(5, 0), now), Some(Duration::from_secs(15)));
+        assert_eq!(t.wait(counted(6, 10), now), Some(Duration::from_secs(20)), "30 s, 10 already waited");
+        assert_eq!(t.wait(counted(5, 15), now), None, "waited out");
+        assert_eq!(t.wait(counted(60, 0), now), Some(Duration::from_secs(15 * 60)), "capped");
+        assert_eq!(t.wait(counted(60, 2 * 86_400), now), None, "a day later it is forgotten");
+        assert_eq!(PER_NAME.wait(counted(1_000, 0), now), Some(Duration::from_secs(60)), "a name is never locked for long");
     }
 }

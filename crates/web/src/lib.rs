@@ -28,7 +28,6 @@ use schoolsight_store::{Store, StoreError};
 pub struct AppState {
     pub store: Store,
     pub search: Arc<SearchIndex>,
-    pub limiter: Arc<auth::LoginLimiter>,
     /// Mark the session cookie `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
 }
@@ -68,7 +67,7 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
         .route("/meetings/{id}", axum::routing::post(casework_pages::record_meeting))
         .route("/admin/audit", get(casework_pages::audit))
         .nest("/api", api_routes())
-        .with_state(AppState { store, search, limiter: Arc::default(), secure_cookies: false });
+        .with_state(AppState { store, search, secure_cookies: false });
     harden(app)
 }
 
@@ -117,7 +116,8 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// Serves until Ctrl-C.
 pub async fn serve(store: Store, search: Arc<SearchIndex>, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, router(store, search))
+    // The client's address feeds the sign-in throttle.
+    axum::serve(listener, router(store, search).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -159,6 +159,8 @@ pub enum AppError {
     BadRequest(String),
     /// No session: sign in first.
     Unauthorized,
+    /// A sign-in with a wrong name or password.
+    SignInFailed,
     /// Signed in, but the role or its reach does not allow it.
     Forbidden(String),
     TooManyRequests(String),
@@ -193,7 +195,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::SignInFailed => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -206,6 +208,7 @@ impl AppError {
         match self {
             AppError::NotFound(m) | AppError::BadRequest(m) | AppError::Forbidden(m) | AppError::TooManyRequests(m) => m,
             AppError::Unauthorized => "sign in first",
+            AppError::SignInFailed => "wrong name or password",
             AppError::Internal(_) => INTERNAL_MESSAGE,
         }
     }

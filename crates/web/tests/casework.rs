@@ -420,3 +420,47 @@ async fn casework_rules_refuse_what_cannot_be(backend: TestBackend) {
     assert_eq!(detail["actions"].as_array().unwrap().len(), 1, "nothing refused was written");
     w.db.remove().await;
 }
+
+/// A sign-in from the client address `ip`, as the server's connection info gives it.
+async fn sign_in_from(w: &World, ip: &str, name: &str, password: &str) -> (StatusCode, Value) {
+    let body = json!({ "name": name, "password": password }).to_string();
+    let mut request = Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap();
+    let address: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+    request.extensions_mut().insert(axum::extract::ConnectInfo(address));
+    let response = w.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+test_each_backend!(failed_sign_ins_slow_the_attacker_not_the_user, super::failed_sign_ins_slow_the_attacker_not_the_user);
+async fn failed_sign_ins_slow_the_attacker_not_the_user(backend: TestBackend) {
+    let w = world(backend).await;
+    // One address guessing one name: five tries, then it must wait.
+    for _ in 0..5 {
+        let (status, body) = sign_in_from(&w, "203.0.113.7", "surrey", "wrong").await;
+        assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("wrong name or password")));
+    }
+    let (status, body) = sign_in_from(&w, "203.0.113.7", "surrey", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // The real user, elsewhere, is not locked out.
+    let (status, body) = sign_in_from(&w, "198.51.100.1", "surrey", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // One address spraying names: twenty failures across names, then every name waits there.
+    for i in 0..20 {
+        let (status, _) = sign_in_from(&w, "203.0.113.8", &format!("user{i}"), "wrong").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = sign_in_from(&w, "203.0.113.8", "hmi", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let (status, _) = sign_in_from(&w, "198.51.100.2", "hmi", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    // One name from thirty addresses: that name waits (at most a minute), wherever from.
+    for i in 0..30 {
+        let (status, _) = sign_in_from(&w, &format!("192.0.2.{i}"), "trust", "wrong").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = sign_in_from(&w, "198.51.100.3", "trust", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    w.db.remove().await;
+}
