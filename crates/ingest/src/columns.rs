@@ -147,6 +147,13 @@ impl LineCounter<'_> {
     }
 }
 
+/// The first cell holding a control character other than a tab or line break (a NUL, an
+/// escape): the column's index and the character. Such a value is a damaged file, and stored
+/// it would be printed into pages, terminals and exports.
+fn control_character(record: &StringRecord) -> Option<(usize, char)> {
+    record.iter().enumerate().find_map(|(i, cell)| cell.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')).map(|c| (i, c)))
+}
+
 /// Walks the data rows of `text`, reporting progress now and then.
 pub fn for_each_row(
     file: &str,
@@ -171,6 +178,10 @@ pub fn for_each_row(
             continue;
         }
         let line = lines.line_at(record.position().map_or(before, |p| p.byte() as usize));
+        if let Some((index, c)) = control_character(&record) {
+            let column = reader.headers().ok().and_then(|h| h.get(index)).unwrap_or("?").trim().to_string();
+            return Err(IngestError::ControlCharacter { file: file.to_string(), row: line, column, code: u32::from(c) });
+        }
         each(&Row { file, line, record: &record })?;
         rows += 1;
         if rows.is_multiple_of(2048) {

@@ -23,6 +23,8 @@ pub enum IngestError {
     Cell { file: String, row: u64, column: String, reason: ParseError },
     #[error("{file}: row {row}, column '{column}': a value is required")]
     Required { file: String, row: u64, column: String },
+    #[error("{file}: row {row}, column '{column}': contains the control character U+{code:04X}, which no published value holds")]
+    ControlCharacter { file: String, row: u64, column: String, code: u32 },
 }
 
 impl IngestError {
@@ -35,7 +37,8 @@ impl IngestError {
         match self {
             IngestError::Csv { row, .. }
             | IngestError::Cell { row, .. }
-            | IngestError::Required { row, .. } => Some(*row),
+            | IngestError::Required { row, .. }
+            | IngestError::ControlCharacter { row, .. } => Some(*row),
             _ => None,
         }
     }

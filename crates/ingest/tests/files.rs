@@ -190,3 +190,14 @@ fn a_bad_grade_names_the_grade_column() {
     assert_eq!((e.row(), e.column()), (Some(3), Some("Overall effectiveness")));
 }
 
+
+#[test]
+fn a_control_character_in_a_name_is_refused_with_its_row_and_column() {
+    // The second data row (row 3) of the real extract, its school name carrying a NUL byte.
+    let sample = gias_sample(3);
+    let mut lines: Vec<String> = sample.lines().map(String::from).collect();
+    lines[2] = lines[2].replacen("School", "Sch\0ool", 1);
+    let e = parse("edubasealldata20220420.csv", (lines.join("\n") + "\n").as_bytes()).unwrap_err();
+    assert_eq!(e.row(), Some(3));
+    assert!(e.to_string().starts_with("edubasealldata20220420.csv: row 3, column 'EstablishmentName': contains the control character U+0000"), "{e}");
+}
