@@ -29,6 +29,8 @@ pub struct ProfileSchool {
     /// The school's latest graded inspection gave no overall grade (since September 2024):
     /// its day. `latest` is then `None`: no grade is invented.
     pub no_overall_grade_since: Option<NaiveDate>,
+    /// An academy or free school no file gives an opening day for: counted as open, and said.
+    pub opening_unknown: bool,
 }
 
 /// How many schools of a group there are, how many have a known judgement (`inspected`: the
@@ -231,10 +233,7 @@ fn not_enough_to_rank(la_name: &str, group: PhaseGroup, share: &Share, at: Naive
     if thresholds.enough(share.inspected, share.schools) {
         return None;
     }
-    let what = match group {
-        PhaseGroup::All => "schools".to_string(),
-        PhaseGroup::Phase(p) => format!("{} schools", p.label()),
-    };
+    let what = group_noun(group, 2);
     Some(format!(
         "judgements known for {:.0}% of {la_name}'s {what} on {}: not enough to rank (the threshold is {:.0}%)",
         share.coverage_percent().unwrap_or(0.0),
@@ -344,6 +343,14 @@ fn caveats(la_name: &str, at: NaiveDate, own: &[&ProfileSchool]) -> Vec<String> 
             "{} of {la_name}'s schools were last inspected on or after 1 September 2024, when graded inspections stopped giving an overall-effectiveness grade{}: they are counted among the schools without a known judgement, not given one.",
             capitalised(&number_words(ungraded.len())),
             if cards > 0 { format!(" ({} of them under the report cards of November 2025, which grade each evaluation area instead)", number_words(cards)) } else { String::new() }
+        ));
+    }
+    let unplaced = own.iter().filter(|s| s.opening_unknown).count();
+    if unplaced > 0 {
+        out.push(format!(
+            "{} counted as open although no file gives the day {} opened.",
+            if unplaced == 1 { "One academy or free school is".to_string() } else { format!("{} academies or free schools are", capitalised(&number_words(unplaced))) },
+            if unplaced == 1 { "it" } else { "they" }
         ));
     }
     if at < crate::judgement::requires_improvement_introduced() {
@@ -542,6 +549,34 @@ fn entries_newest_first(own: Option<Urn>, mut inspections: Vec<Inspection>) -> V
         .collect();
     entries.reverse();
     entries
+}
+
+impl TimelineEntry {
+    /// What the visit said beyond its overall grade, in words: an ungraded visit's outcome, the
+    /// key judgements (grade 3 named as on the day), safeguarding, report-card grades.
+    pub fn details(&self) -> Option<String> {
+        let detail = &self.inspection.detail;
+        let day = self.inspection.start_date;
+        let mut parts: Vec<String> = detail.outcome.iter().cloned().collect();
+        for (name, grade) in detail.sub_judgements.named() {
+            let word = Judgement::from_grade(i64::from(grade)).map_or("?", |j| j.label_at(day));
+            parts.push(format!("{name} {word}"));
+        }
+        match detail.sub_judgements.safeguarding_effective {
+            Some(true) => parts.push("safeguarding effective".to_string()),
+            Some(false) => parts.push("safeguarding not effective".to_string()),
+            None => {}
+        }
+        for (area, grade) in &detail.report_card {
+            parts.push(format!("{}: {}", area.label(), grade.label().to_lowercase()));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    /// "under predecessor URN 123597" for a visit before a conversion or merger.
+    pub fn whose(&self) -> Option<String> {
+        self.predecessor.map(|u| format!("under predecessor URN {u}"))
+    }
 }
 
 /// The judgement as named on the day; a graded visit with no overall grade says why.
@@ -768,15 +803,25 @@ fn routes_sentence(by: &BTreeMap<Governance, usize>, total: usize, phase: &str) 
     format!("Of the {} {phase} schools, {list}.", number_words(total))
 }
 
+/// "primary schools", "a pupil referral unit": the schools of a group as the letters name them.
+fn group_noun(group: PhaseGroup, n: usize) -> String {
+    let (one, many) = match group {
+        PhaseGroup::All => ("school".to_string(), "schools".to_string()),
+        PhaseGroup::Phase(Phase::PupilReferralUnit) => ("pupil referral unit".to_string(), "pupil referral units".to_string()),
+        PhaseGroup::Phase(p) => (format!("{} school", p.label()), format!("{} schools", p.label())),
+    };
+    if n == 1 { one } else { many }
+}
+
 /// One group's share against England, with its coverage, and its standing or why it has none.
 fn share_sentence(share: &PhaseShare, la_name: &str) -> String {
-    let what = match share.group {
-        PhaseGroup::All => "schools".to_string(),
-        PhaseGroup::Phase(phase) => format!("{} schools", phase.label()),
-    };
-    let known = format!("judgements known for {} of its {} {what}, {:.0}%", share.la.inspected, share.la.schools, share.coverage_percent.unwrap_or(0.0));
+    let what = group_noun(share.group, 2);
+    let known = format!("judgements known for {} of its {} {}, {:.0}%", share.la.inspected, share.la.schools, group_noun(share.group, share.la.schools), share.coverage_percent.unwrap_or(0.0));
     let Some(la) = share.la_percent else {
-        return capitalised(&format!("none of {la_name}'s {} {what} has a known judgement.", share.la.schools));
+        return match share.la.schools {
+            1 => format!("The judgement of {la_name}'s one {} is not known.", group_noun(share.group, 1)),
+            n => format!("None of {la_name}'s {n} {what} has a known judgement."),
+        };
     };
     let england = share.england_percent.map_or("unknown".to_string(), |e| format!("{e:.0}%"));
     let verdict = match (&share.standing, &share.not_ranked) {
@@ -803,7 +848,46 @@ mod tests {
             judged_on: None,
             carried_from: None,
             no_overall_grade_since: None,
+            opening_unknown: false,
         }
+    }
+
+    #[test]
+    fn timeline_marks_predecessors_and_says_what_has_no_overall_grade() {
+        use crate::judgement::{ReportCardArea, ReportCardGrade, SubJudgements};
+        use crate::school::InspectionDetail;
+        let visit = |urn, date: &str, judgement, detail| Inspection {
+            urn: Urn(urn),
+            start_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+            end_date: None,
+            publication_date: None,
+            number: None,
+            kind: None,
+            judgement,
+            category: None,
+            urn_at_time: None,
+            detail,
+        };
+        let sub = SubJudgements { quality_of_education: Some(3), safeguarding_effective: Some(true), ..Default::default() };
+        let t = timeline_across(
+            Urn(2),
+            vec![
+                visit(1, "2010-05-04", Some(Judgement::RequiresImprovement), InspectionDetail::default()),
+                visit(2, "2024-10-01", None, InspectionDetail { graded: Some(true), sub_judgements: sub, ..Default::default() }),
+                visit(2, "2026-01-13", None, InspectionDetail {
+                    graded: Some(true),
+                    report_card: vec![(ReportCardArea::Inclusion, ReportCardGrade::NeedsAttention)],
+                    ..Default::default()
+                }),
+            ],
+        );
+        assert_eq!(t[0].judgement_label.as_deref(), Some("report card (no overall grade)"));
+        assert_eq!(t[0].details().as_deref(), Some("inclusion: needs attention"));
+        assert_eq!(t[1].judgement_label.as_deref(), Some("no overall grade (sub-judgements only)"));
+        assert_eq!(t[1].details().as_deref(), Some("quality of education requires improvement; safeguarding effective"));
+        assert_eq!(t[2].judgement_label.as_deref(), Some("satisfactory"));
+        assert_eq!(t[2].whose().as_deref(), Some("under predecessor URN 1"));
+        assert_eq!(t[1].whose(), None);
     }
 
     #[test]

@@ -126,15 +126,18 @@ impl RegisterHistory {
         for link in links.iter().filter(|l| l.school != l.predecessor) {
             let ended = if link.successor_opened { converted.get(&link.school).copied() } else { link.date };
             let (Some(day), Some(&successor)) = (ended, index.get(&link.school)) else { continue };
+            // A 16–19 academy's predecessor was a sixth-form college, not a school.
+            let made_would_be_a_school = lives[successor].school.phase != Phase::SixteenPlus;
             match index.get(&link.predecessor) {
                 // A predecessor the register still shows open closed when its successor took over.
                 Some(&p) if lives[p].school.close_date.is_none() => lives[p].school.close_date = Some(day),
                 Some(_) => {}
-                None => {
+                None if made_would_be_a_school => {
                     let made = made_predecessor(&lives[successor].school, link.predecessor, day);
                     index.insert(link.predecessor, lives.len());
                     lives.push(Life { school: made, made_from_successor: true });
                 }
+                None => {}
             }
         }
         let latest_visit = visits.iter().map(|v| v.start_date).max();
@@ -180,6 +183,7 @@ impl RegisterHistory {
                     judged_on: j.date,
                     carried_from: j.carried_from,
                     no_overall_grade_since: j.no_overall_grade,
+                    opening_unknown: s.governance.is_academy() && s.open_date.is_none(),
                 };
                 (s, profile)
             })

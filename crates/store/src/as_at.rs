@@ -51,7 +51,7 @@ impl Store {
     }
 
     async fn load_history(&self) -> Result<RegisterHistory, StoreError> {
-        Ok(RegisterHistory::build(self.school_lives().await?, self.predecessor_links().await?, self.graded_visits().await?))
+        Ok(RegisterHistory::build(self.school_lives().await?, self.conversion_links().await?, self.graded_visits().await?))
     }
 
     async fn school_lives(&self) -> Result<Vec<SchoolLife>, StoreError> {
@@ -86,7 +86,7 @@ impl Store {
 
     /// Predecessor links in both spellings GIAS uses: the successor's "Predecessor…" row and
     /// the old school's "Successor…" row.
-    async fn predecessor_links(&self) -> Result<Vec<PredecessorLink>, StoreError> {
+    async fn conversion_links(&self) -> Result<Vec<PredecessorLink>, StoreError> {
         let rows = sqlx::query(
             "SELECT urn AS school, linked_urn AS predecessor, link_date, link_type FROM school_links WHERE link_type LIKE $1 \
              UNION SELECT linked_urn AS school, urn AS predecessor, link_date, link_type FROM school_links WHERE link_type LIKE $2",
