@@ -135,14 +135,14 @@ pub struct Trained {
     pub training_samples: usize,
 }
 
-/// Trains the models for `cutoff` on the windows of twelve months before it, back to the
-/// earliest inspection, learning `target` (T3 learns T1: see [`Target::trained_on`]).
-pub fn train_before(
+/// The samples of the twelve-month windows before `cutoff`, back to the earliest inspection,
+/// for `target` (T3 learns T1: see [`Target::trained_on`]): the most recent (and more, until
+/// there are enough) to calibrate, the rest to train.
+pub fn samples_before(
     history: &History,
     cutoff: NaiveDate,
     target: Target,
-    seed: u64,
-) -> Result<Trained, RiskError> {
+) -> Result<(Vec<Sample>, Vec<Sample>), RiskError> {
     let earliest = history.earliest_event().ok_or(RiskError::NoTrainingData)?;
     let learned = target.trained_on();
     let mut slices: Vec<Vec<Sample>> = Vec::new();
@@ -151,7 +151,6 @@ pub fn train_before(
         slices.push(window.samples(history, learned));
         window = window.year_before();
     }
-    // slices[0] is the most recent: it (and more if small) calibrates, the rest train.
     let mut calibration = Vec::new();
     let mut rest = slices.into_iter().peekable();
     while calibration.len() < CALIBRATION_SAMPLES && rest.peek().is_some() {
@@ -164,6 +163,17 @@ pub fn train_before(
             samples: training.len(),
         });
     }
+    Ok((training, calibration))
+}
+
+/// Trains the models for `cutoff` on [`samples_before`] it.
+pub fn train_before(
+    history: &History,
+    cutoff: NaiveDate,
+    target: Target,
+    seed: u64,
+) -> Result<Trained, RiskError> {
+    let (training, calibration) = samples_before(history, cutoff, target)?;
     let models = ModelSet::train(&training, &calibration, seed)?;
     Ok(Trained {
         models,

@@ -248,6 +248,14 @@ impl History {
         self.schools.get(&urn).is_none_or(|s| s.is_open_on(date))
     }
 
+    /// A state-funded school open on `date`: the population samples and LA shares are about
+    /// (independent schools' inspections follow another framework with other rates).
+    pub fn is_state_funded_open_on(&self, urn: Urn, date: NaiveDate) -> bool {
+        self.schools
+            .get(&urn)
+            .is_none_or(|s| s.is_state_funded() && s.is_open_on(date))
+    }
+
     /// The school's inspections and its predecessors' (through the links, any depth, from the
     /// day the successor opened), dated on or before `as_at`, oldest first; each marked whether
     /// it was a predecessor's.
@@ -318,7 +326,11 @@ impl<'a> AsAt<'a> {
     pub fn new(history: &'a History, date: NaiveDate) -> AsAt<'a> {
         let mut la_counts: HashMap<&str, (usize, usize)> = HashMap::new();
         let mut trust_size: HashMap<&str, usize> = HashMap::new();
-        for school in history.schools.values().filter(|s| s.is_open_on(date)) {
+        for school in history
+            .schools
+            .values()
+            .filter(|s| s.is_state_funded() && s.is_open_on(date))
+        {
             if let Some(trust) = school.trust.as_deref().filter(|_| school.recorded_by(date)) {
                 *trust_size.entry(trust).or_default() += 1;
             }

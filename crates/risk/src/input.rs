@@ -158,6 +158,12 @@ impl SchoolFacts {
         }
     }
 
+    /// State-funded (maintained, academy, free school), the population an LA answers for;
+    /// unknown governance counts as state-funded.
+    pub fn is_state_funded(&self) -> bool {
+        self.governance.is_none_or(Governance::is_state_funded)
+    }
+
     /// Were the changing facts (trust, pupils, FSM share) recorded by `date`?
     pub fn recorded_by(&self, date: NaiveDate) -> bool {
         self.recorded_on.is_some_and(|r| r <= date)

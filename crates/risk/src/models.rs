@@ -23,6 +23,12 @@ const LOGISTIC_PENALTY: f64 = 0.01;
 /// (2012, 2015, 2019), so the latest years say most about the next.
 const RECENCY_DECAY: f64 = 0.7;
 
+/// A sample's weight for the trees: [`RECENCY_DECAY`] to the power of its age in years before
+/// `newest`.
+pub fn recency_weight(sample: &Sample, newest: chrono::NaiveDate) -> f64 {
+    RECENCY_DECAY.powf((newest - sample.as_at).num_days() as f64 / 365.25)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
@@ -194,8 +200,7 @@ impl ModelSet {
             .map(|s| s.as_at)
             .max()
             .ok_or(RiskError::NoTrainingData)?;
-        let recency =
-            |s: &Sample| RECENCY_DECAY.powf((newest - s.as_at).num_days() as f64 / 365.25);
+        let recency = |s: &Sample| recency_weight(s, newest);
 
         let training_weights: Vec<f64> = training.iter().map(recency).collect();
         let held_out = FullModels::fit(&columns, &rows, &labels, &training_weights, seed)?;

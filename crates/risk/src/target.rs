@@ -103,14 +103,15 @@ impl Window {
         Window::year_from(self.from - Months::new(12))
     }
 
-    /// Every school open at D with an outcome in the window, with its features as at D.
+    /// Every state-funded school open at D with an outcome in the window, with its features as
+    /// at D.
     pub fn samples(&self, history: &History, target: Target) -> Vec<Sample> {
         let as_at = self.as_at();
         let facts = AsAt::new(history, as_at);
         history
             .urns()
             .into_iter()
-            .filter(|urn| history.is_open_on(*urn, as_at))
+            .filter(|urn| history.is_state_funded_open_on(*urn, as_at))
             .filter_map(|urn| {
                 let (inspected_on, label) = target.outcome(history, urn, as_at, self.to)?;
                 Some(Sample {

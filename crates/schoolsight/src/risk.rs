@@ -3,15 +3,21 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
 use schoolsight_domain::Urn;
 use schoolsight_domain::casework::ConcernCategory;
+use schoolsight_risk::backtest::samples_before;
+use schoolsight_risk::gbdt::Gbdt;
+use schoolsight_risk::metrics::auc;
+use schoolsight_risk::models::recency_weight;
 use schoolsight_risk::{
-    BacktestReport, CaseworkFlag, CategoryThresholds, DEFAULT_SEED, History, InspectionEvent,
-    LetterAction, PublishedMeasure, Reason, SchoolFacts, assess, backtest, standard_windows,
+    BacktestReport, CaseworkFlag, CategoryThresholds, DEFAULT_SEED, Feature, History,
+    InspectionEvent, LetterAction, PublishedMeasure, Reason, Sample, SchoolFacts, Target, Window,
+    assess, backtest, standard_windows,
 };
 use schoolsight_store::{RiskRecords, Store};
 use serde::Serialize;
@@ -25,7 +31,7 @@ pub enum RiskCommand {
         #[arg(long)]
         json: bool,
     },
-    /// An LA's schools open on DATE, riskiest first, from a model trained on outcomes known by DATE.
+    /// An LA's state-funded schools open on DATE, riskiest first, from a model trained on outcomes known by DATE.
     List {
         #[arg(long)]
         la: String,
@@ -39,6 +45,14 @@ pub enum RiskCommand {
         urn: i64,
         #[arg(long)]
         json: bool,
+    },
+    /// Export the feature matrix before and after a cut-off (CSV) and time the trees on it
+    /// (for bench/run-risk).
+    Export {
+        #[arg(long, value_parser = crate::day)]
+        cutoff: NaiveDate,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -147,10 +161,11 @@ pub async fn command(store: &Store, command: RiskCommand) -> Result<()> {
             let urns: Vec<Urn> = history
                 .urns()
                 .into_iter()
+                .filter(|u| history.is_state_funded_open_on(*u, at))
                 .filter(|u| {
-                    history.school(*u).is_some_and(|s| {
-                        s.la_name.as_deref() == Some(la.as_str()) && s.is_open_on(at)
-                    })
+                    history
+                        .school(*u)
+                        .is_some_and(|s| s.la_name.as_deref() == Some(la.as_str()))
                 })
                 .collect();
             if urns.is_empty() {
@@ -172,6 +187,7 @@ pub async fn command(store: &Store, command: RiskCommand) -> Result<()> {
                 .collect();
             emit(json, &RiskList { la, at, schools }, list_text)
         }
+        RiskCommand::Export { cutoff, out } => export(&history, cutoff, &out),
         RiskCommand::School { urn, json } => {
             let urn = Urn(urn);
             let name = history
@@ -324,4 +340,79 @@ fn school_text(h: &SchoolRiskHistory) -> String {
         }
     }
     out
+}
+
+/// Writes the feature matrix of the windows before `cutoff` (train.csv: every sample, with its
+/// recency weight) and of the window from it (test.csv), and trains the gradient-boosted trees
+/// on exactly those rows, timed, for `bench/run-risk` to compare with LightGBM.
+fn export(history: &History, cutoff: NaiveDate, out: &Path) -> Result<()> {
+    let (training, calibration) = samples_before(history, cutoff, Target::NextBelowGood)?;
+    let newest = calibration
+        .iter()
+        .map(|s| s.as_at)
+        .max()
+        .context("no calibration samples")?;
+    let train: Vec<&Sample> = training.iter().chain(&calibration).collect();
+    let weights: Vec<f64> = train.iter().map(|s| recency_weight(s, newest)).collect();
+    let test = Window::year_from(cutoff).samples(history, Target::NextBelowGood);
+    std::fs::create_dir_all(out)?;
+    write_matrix(&out.join("train.csv"), &train, Some(&weights))?;
+    write_matrix(
+        &out.join("test.csv"),
+        &test.iter().collect::<Vec<_>>(),
+        None,
+    )?;
+
+    let rows: Vec<Vec<f64>> = train.iter().map(|s| s.features.clone()).collect();
+    let labels: Vec<bool> = train.iter().map(|s| s.label).collect();
+    let started = std::time::Instant::now();
+    let model = Gbdt::fit(&rows, &labels, Some(&weights), DEFAULT_SEED)?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    let test_rows: Vec<Vec<f64>> = test.iter().map(|s| s.features.clone()).collect();
+    let test_labels: Vec<bool> = test.iter().map(|s| s.label).collect();
+    let result = serde_json::json!({
+        "cutoff": cutoff,
+        "train_rows": rows.len(),
+        "test_rows": test_rows.len(),
+        "features": Feature::columns().len(),
+        "auc": auc(&model.log_odds(&test_rows), &test_labels),
+        "train_seconds": train_seconds,
+    });
+    std::fs::write(
+        out.join("rust.json"),
+        serde_json::to_string_pretty(&result)?,
+    )?;
+    println!("{result}");
+    Ok(())
+}
+
+/// One row a sample: its features (empty when missing), then `label` (1 = below good) and,
+/// for training rows, `weight`.
+fn write_matrix(path: &Path, samples: &[&Sample], weights: Option<&[f64]>) -> Result<()> {
+    let mut header: Vec<String> = Feature::columns().into_iter().map(Feature::key).collect();
+    header.push("label".into());
+    if weights.is_some() {
+        header.push("weight".into());
+    }
+    let mut text = header.join(",") + "\n";
+    for (i, sample) in samples.iter().enumerate() {
+        let mut cells: Vec<String> = sample
+            .features
+            .iter()
+            .map(|v| {
+                if v.is_finite() {
+                    v.to_string()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        cells.push(u8::from(sample.label).to_string());
+        if let Some(w) = weights {
+            cells.push(w[i].to_string());
+        }
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
