@@ -131,7 +131,11 @@ pub fn school(h: &SchoolHistory) -> String {
         let judgement = e.judgement_label.as_deref().unwrap_or("no overall judgement");
         let movement = e.movement.map_or(String::new(), |m| format!(" — {}", m.label()));
         let kind = e.inspection.kind.as_deref().unwrap_or("inspection");
-        let _ = writeln!(out, "    {}  {judgement}{movement}  ({kind})", e.inspection.start_date);
+        let whose = e.whose().map_or(String::new(), |w| format!(" {w}"));
+        let _ = writeln!(out, "    {}  {judgement}{movement}  ({kind}){whose}", e.inspection.start_date);
+        if let Some(details) = e.details() {
+            let _ = writeln!(out, "        {details}");
+        }
     }
     out
 }

@@ -53,6 +53,10 @@ fn malformations() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("bad-category.csv", MI.replacen("\"SM\"", "\"XX\"", 1).into_bytes(), "bad-category.csv: row 2, column 'Category of concern': 'XX' is not a category of concern"),
         ("header-only.csv", format!("{header}\r\n").into_bytes(), "header-only.csv: has no data rows"),
         ("junk.csv", (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect(), "junk.csv: "),
+        ("bad-timeline.csv", b"URN,Rating,Inspection Date\n100000,Outstanding,20130418\n100000,Excellent,20080926\n".to_vec(), "bad-timeline.csv: row 3, column 'Rating': 'Excellent' is not a judgement"),
+        ("bad-links.csv", b"\"URN\",\"LinkURN\",\"LinkName\",\"LinkType\",\"LinkEstablishedDate\"\n100012,10002X,\"A\",\"Successor\",\"31-08-2021\"\n".to_vec(), "bad-links.csv: row 2, column 'LinkURN': '10002X' is not a whole number"),
+        ("bad-cards.json", br#"{"138409":{"inspection_date":"11/11/2025","sub_judgements":{"inclusion":"Brilliant"}}}"#.to_vec(), "bad-cards.json: row 2, column 'sub_judgements.inclusion': 'Brilliant' is not a report-card grade"),
+        ("cut.parquet", std::fs::read(shared("ofsted-official-stats-state-funded-schools-aug2025/ofsted.parquet")).unwrap()[..4096].to_vec(), "cut.parquet: cannot read"),
         ("empty.csv", Vec::new(), "empty.csv: "),
     ]
 }
@@ -145,5 +149,27 @@ async fn users_are_added_with_a_password_from_standard_input(backend: TestBacken
         assert!(!out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains(expected), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
+    s.remove().await;
+}
+
+test_each_backend!(a_school_timeline_shows_its_predecessor_and_report_card, super::a_school_timeline_shows_its_predecessor_and_report_card);
+async fn a_school_timeline_shows_its_predecessor_and_report_card(backend: TestBackend) {
+    let s = Sandbox::new(backend).await;
+    // URN 142821 succeeded 123597 (GIAS links 2025), whose visits are in the scrape; its first
+    // report card is of 21/04/2026.
+    let text = std::fs::read_to_string(shared("ofsted-inspection-history-2005-2020-scraped/ofsted_ratings_2018.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("URN,") || l.starts_with("123597,")).collect();
+    let scrape = s.write("ofsted_ratings_123597.csv", &(rows.join("\n") + "\n"));
+    let links = shared("ees-ks4-school-info-2023-24-and-gias-links-2025/links_edubasealldata.csv").display().to_string();
+    let cards = shared("ofsted-report-cards-2025-26-derived/ofsted_latest.json").display().to_string();
+    let spine = shared("ofsted-inspection-history-2005-2020-scraped/2017-2018_england_spine.xlsx").display().to_string();
+    let imported = s.ok(&["import", &spine, &links, &scrape, &cards]);
+    assert!(imported.contains("34565 school links"), "{imported}");
+    assert!(imported.contains("15655 report-card grades"), "{imported}");
+    let shown = s.ok(&["school", "142821"]);
+    assert!(shown.contains("2026-04-21  report card (no overall grade)"), "{shown}");
+    assert!(shown.contains("inclusion: needs attention"), "{shown}");
+    assert!(shown.contains("2015-05-12  inadequate"), "{shown}");
+    assert!(shown.contains("under predecessor URN 123597"), "{shown}");
     s.remove().await;
 }
