@@ -144,6 +144,7 @@ fn indexed(letter: &StoredLetter, body: String) -> IndexedLetter {
 /// Rebuilds the index from the database when they disagree on how many letters there are (a
 /// new database, a restored backup, an index folder deleted).
 pub async fn sync_index(store: &Store, index: &SearchIndex) -> Result<()> {
+    index.refresh().context("reading the search index")?;
     if index.len() == store.letter_count().await? as u64 {
         return Ok(());
     }

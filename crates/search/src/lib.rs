@@ -81,11 +81,14 @@ fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// The letters' full-text index.
+/// The letters' full-text index. Its writer (tantivy's lock on the folder) is taken only for
+/// the length of a write, so a server and the CLI can share one folder: `letters ingest` while
+/// `serve` runs no longer fails with LockBusy, and each reads the other's commits.
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Serialises this process's writes; the folder's lock serialises processes.
+    writing: Mutex<()>,
     fields: Fields,
 }
 
@@ -117,13 +120,23 @@ impl SearchIndex {
             .build();
         index.tokenizers().register(ANALYZER, analyzer);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let writer = Mutex::new(index.writer(WRITER_MEMORY)?);
-        Ok(SearchIndex { index, reader, writer, fields })
+        Ok(SearchIndex { index, reader, writing: Mutex::new(()), fields })
+    }
+
+    /// A writer for one write, released when dropped.
+    fn writer(&self) -> Result<IndexWriter, SearchError> {
+        Ok(self.index.writer(WRITER_MEMORY)?)
+    }
+
+    /// Sees what has been committed since, by this process or another.
+    pub fn refresh(&self) -> Result<(), SearchError> {
+        Ok(self.reader.reload()?)
     }
 
     /// Adds or replaces letters, and makes them searchable.
     pub fn upsert(&self, letters: &[IndexedLetter]) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let _one_at_a_time = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let mut writer = self.writer()?;
         for letter in letters {
             writer.delete_term(Term::from_field_text(self.fields.id, &letter.id));
             writer.add_document(self.document(letter))?;
@@ -136,7 +149,8 @@ impl SearchIndex {
     /// Replaces the whole index with `letters` (a rebuild from the database).
     pub fn replace_all(&self, letters: &[IndexedLetter]) -> Result<(), SearchError> {
         {
-            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let _one_at_a_time = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+            let mut writer = self.writer()?;
             writer.delete_all_documents()?;
             writer.commit()?;
         }
@@ -172,6 +186,8 @@ impl SearchIndex {
         parser.set_field_boost(f.title, 2.0);
         parser.set_field_boost(f.about, 2.0);
         let (parsed, _errors) = parser.parse_query_lenient(query);
+        // Another process (the CLI beside a server) may have committed letters since.
+        self.refresh()?;
         let searcher = self.reader.searcher();
         let top = searcher.search(&parsed, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         let mut snippets = SnippetGenerator::create(&searcher, &parsed, f.body)?;
@@ -238,6 +254,20 @@ mod tests {
         assert!(hit.snippet_html.contains("&lt;script&gt;"), "{}", hit.snippet_html);
         // A malformed query is read leniently, not refused.
         assert!(index.search("governance AND (", 5).is_ok());
+    }
+
+    #[test]
+    fn two_processes_share_one_folder_without_lock_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = SearchIndex::open(dir.path()).unwrap();
+        server.upsert(&[letter("a", "t", "warning notice")]).unwrap();
+        // The CLI opens the folder the server holds, and writes to it.
+        let cli = SearchIndex::open(dir.path()).unwrap();
+        cli.upsert(&[letter("b", "t", "core group warning")]).unwrap();
+        assert_eq!(server.search("warning", 5).unwrap().len(), 2, "the server reads the CLI's commit");
+        server.upsert(&[letter("c", "t", "warning again")]).unwrap();
+        cli.refresh().unwrap();
+        assert_eq!(cli.len(), 3);
     }
 
     #[test]
