@@ -8,6 +8,8 @@ mod chart;
 mod letter_pages;
 mod outcome_pages;
 mod pages;
+mod risk_chart;
+mod risk_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,6 +32,8 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Mark the session cookie `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// The early warning, with its trained models kept per data version.
+    pub risk: schoolsight_app::risk::Risk,
 }
 
 impl FromRef<AppState> for Store {
@@ -66,8 +70,16 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
         .route("/cases/{id}/actions", axum::routing::post(casework_pages::add_action))
         .route("/meetings/{id}", axum::routing::post(casework_pages::record_meeting))
         .route("/admin/audit", get(casework_pages::audit))
+        .route("/la/{name}/risk", get(risk_pages::la))
+        .route("/school/{urn}/risk", get(risk_pages::school))
+        .route("/model", get(risk_pages::model))
         .nest("/api", api_routes())
-        .with_state(AppState { store, search, secure_cookies: false });
+        .with_state(AppState {
+            risk: schoolsight_app::risk::Risk::new(store.clone(), schoolsight_risk::CategoryThresholds::default()),
+            store,
+            search,
+            secure_cookies: false,
+        });
     harden(app)
 }
 
@@ -75,6 +87,7 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
 fn api_routes() -> Router<AppState> {
     api::routes()
         .merge(casework_api::routes())
+        .merge(risk_pages::api_routes())
         .fallback(|| async { json_error(AppError::NotFound("no such API route".into())) })
         .layer(axum::middleware::map_response(json_refusal))
 }

@@ -1,0 +1,17 @@
+//! The workflows the CLI and the dashboard share.
+
+pub mod risk;
+
+use schoolsight_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Risk(#[from] schoolsight_risk::RiskError),
+    #[error("no school with URN {0}")]
+    UnknownSchool(schoolsight_domain::Urn),
+    #[error("the model's worker stopped: {0}")]
+    Worker(String),
+}
