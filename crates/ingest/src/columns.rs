@@ -147,11 +147,12 @@ impl LineCounter<'_> {
     }
 }
 
-/// The first cell holding a control character other than a tab or line break (a NUL, an
-/// escape): the column's index and the character. Such a value is a damaged file, and stored
+/// The first cell holding an ASCII control character other than a tab or line break (a NUL,
+/// an escape): the column's index and the character. (C1 controls are left: published files
+/// carry them where a Windows-1252 dash was decoded as Latin-1.) Such a value is a damaged file, and stored
 /// it would be printed into pages, terminals and exports.
 fn control_character(record: &StringRecord) -> Option<(usize, char)> {
-    record.iter().enumerate().find_map(|(i, cell)| cell.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')).map(|c| (i, c)))
+    record.iter().enumerate().find_map(|(i, cell)| cell.chars().find(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')).map(|c| (i, c)))
 }
 
 /// Walks the data rows of `text`, reporting progress now and then.
