@@ -17,7 +17,6 @@ use schoolsight_ingest::parse_file;
 use schoolsight_search::SearchIndex;
 use schoolsight_store::test_each_backend;
 use schoolsight_store::testing::{TestBackend, TestDatabase};
-use serde_json::Value;
 
 const AS_AT: &str = "2016-08-31";
 /// The spine names an LA by its code; 860 is Staffordshire, letter 003's LA.
