@@ -164,7 +164,7 @@ async fn a_school_timeline_shows_its_predecessor_and_report_card(backend: TestBa
     let cards = shared("ofsted-report-cards-2025-26-derived/ofsted_latest.json").display().to_string();
     let spine = shared("ofsted-inspection-history-2005-2020-scraped/2017-2018_england_spine.xlsx").display().to_string();
     let imported = s.ok(&["import", &spine, &links, &scrape, &cards]);
-    assert!(imported.contains("34565 school links"), "{imported}");
+    assert!(imported.contains("(gias_links): 34565 rows"), "{imported}");
     assert!(imported.contains("15655 report-card grades"), "{imported}");
     let shown = s.ok(&["school", "142821"]);
     assert!(shown.contains("2026-04-21  report card (no overall grade)"), "{shown}");

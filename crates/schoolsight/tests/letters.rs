@@ -66,10 +66,11 @@ test_each_backend!(seed_letters_are_linked_and_their_actions_tracked, super::see
 async fn seed_letters_are_linked_and_their_actions_tracked(backend: TestBackend) {
     let s = sandbox(backend).await;
     let first = ingest_seeds(&s);
-    // Five letters and their README, four report files (PDF and text) and their SOURCE.md.
-    assert!(first.contains("11 letters stored, 0 already stored, 0 refused; 11 searchable"), "{first}");
+    // Five letters and their README; eight report files (two reports as PDF and text, four
+    // reports as PDF only) and their SOURCE.md: 15 files in ../shared.
+    assert!(first.contains("15 letters stored, 0 already stored, 0 refused; 15 searchable"), "{first}");
     let again = ingest_seeds(&s);
-    assert!(again.contains("0 letters stored, 11 already stored"), "{again}");
+    assert!(again.contains("0 letters stored, 15 already stored"), "{again}");
 
     let store = s.db.store().await;
     let calderstones = store.letters_for_school(schoolsight_domain::Urn(104698)).await.unwrap();

@@ -253,7 +253,8 @@ impl Store {
         let Some((letter_id, position)) = split_action_id(action_id) else {
             return Ok(false);
         };
-        let mut tx = self.pool.begin().await?;
+        schoolsight_domain::casework::check_text("note", note)?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE letter_actions SET status = 'closed', closed_at = $1, closed_by = $2, close_note = $3 \
              WHERE letter_id = $4 AND position = $5 AND status = 'open'",

@@ -198,6 +198,11 @@ fn cleared_cookie() -> HeaderValue {
 /// Checks the name and password unless recent failures ask the client to wait (checked before
 /// any hashing, so waiting costs the server nothing); a new session on success.
 async fn attempt(state: &AppState, address: &ClientAddress, name: &str, password: &str) -> Result<(String, Session), AppError> {
+    // A name no user can have (a NUL or another control character) fails at once: PostgreSQL
+    // refuses a NUL in text, and there is nothing to count it against.
+    if name.chars().any(char::is_control) {
+        return Err(AppError::SignInFailed);
+    }
     let name_key = name.trim().to_lowercase();
     let pair = format!("{} {name_key}", address.0);
     let subjects = [(PER_ADDRESS_AND_NAME.scope, pair.as_str()), (PER_ADDRESS.scope, address.0.as_str()), (PER_NAME.scope, name_key.as_str())];
