@@ -17,7 +17,8 @@ test('England → Derby → a Derby school and its inspection history', async (t
   const ranking = page.locator('table.ranking');
   assert.ok(await ranking.locator('tbody tr').count() >= 100, 'every LA is ranked');
   const derbyRow = ranking.locator('tbody tr').filter({ has: page.getByRole('link', { name: 'Derby', exact: true }) });
-  const [rank, , schools, inspected, percent] = await rowTexts(derbyRow);
+  const [rank, , schools, inspected, coverage, percent] = await rowTexts(derbyRow);
+  assert.equal(coverage, `${(100 * number(inspected) / number(schools)).toFixed(1)}%`, 'coverage is the known judgements over the schools');
   assert.ok(number(rank) >= 1, `Derby has a rank (${rank})`);
   assert.ok(number(schools) > 0 && number(inspected) > 0, `Derby has schools (${schools}, ${inspected} inspected)`);
   assert.match(percent, /^\d+\.\d%$/);
@@ -43,9 +44,10 @@ test('England → Derby → a Derby school and its inspection history', async (t
   const all = await rowTexts(page.locator('table#shares tbody tr').first());
   assert.equal(all[0], 'all schools');
   assert.equal(all[1], percent, 'the LA’s percentage matches the index');
-  assert.match(all[2], new RegExp(`of ${number(inspected)} inspected$`));
-  assert.equal(all[3], englandPercent, 'England’s percentage matches the index');
-  assert.match(all[4], new RegExp(`^${number(rank)} of \\d+`), 'the rank matches the index');
+  assert.match(all[2], new RegExp(`of ${number(inspected)} with a known judgement$`));
+  assert.match(all[3], new RegExp(`^${number(inspected)} of ${number(schools)} \\(`), 'the LA’s coverage matches the index');
+  assert.equal(all[4], englandPercent, 'England’s percentage matches the index');
+  assert.match(all[6], new RegExp(`^${number(rank)} of \\d+`), 'the rank matches the index');
 
   const charts = page.locator('.charts figure svg.chart');
   assert.equal(await charts.count(), 2, 'two SVG charts');

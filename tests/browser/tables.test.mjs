@@ -74,7 +74,9 @@ test('percentages sort as numbers with blanks last, judgements by grade, scores 
   await sortBy(shares, 'Derby', 'ascending');
   let values = await columnTexts(shares, 1);
   let numbers = values.filter((v) => number(v) !== null).map(number);
-  assert.ok(numbers.length >= 3 && values.includes('–'), `percentages and blanks: ${values}`);
+  // With the whole inspection history every phase of Derby may have a percentage: blanks, where
+  // there are any, must still sort last.
+  assert.ok(numbers.length >= 3, `percentages: ${values}`);
   assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), `ascending: ${values}`);
   assert.deepEqual(values.slice(numbers.length), values.filter((v) => v === '–'), `blanks last: ${values}`);
   await sortBy(shares, 'Derby', 'descending');
