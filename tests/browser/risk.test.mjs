@@ -14,9 +14,11 @@ const browser = useBrowser();
 const LA = 'Derby';
 const AT = '2019-09-01';
 const SLOW = { timeout: 280000 };
+// The back-test trains every window's models: about four minutes on two cores.
+const BACKTEST = { timeout: 600000 };
 
-async function json(route) {
-  const response = await fetch(`${BASE_URL}${route}`, { signal: AbortSignal.timeout(SLOW.timeout) });
+async function json(route, wait = SLOW) {
+  const response = await fetch(`${BASE_URL}${route}`, { signal: AbortSignal.timeout(wait.timeout) });
   assert.equal(response.status, 200, `${route} answers 200`);
   return response.json();
 }
@@ -77,7 +79,7 @@ test('a school\'s risk page draws its risk over the years beside its judgements,
 });
 
 test('the model page shows the back-test by window and a calibration chart', async () => {
-  const api = await json('/api/model/backtest');
+  const api = await json('/api/model/backtest', BACKTEST);
   assert.ok(api.windows.length >= 6, 'at least six yearly windows');
   for (const w of api.windows) {
     for (const key of ['gbdt', 'logistic', 'baseline_previous', 'baseline_previous_and_time']) {
