@@ -1,7 +1,6 @@
 //! `schoolsight risk`: the early-warning model over the database — back-tests by time, an LA's
 //! schools ranked by risk as at a date, and one school's risk over the years.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -15,11 +14,11 @@ use schoolsight_risk::gbdt::Gbdt;
 use schoolsight_risk::metrics::auc;
 use schoolsight_risk::models::recency_weight;
 use schoolsight_risk::{
-    BacktestReport, CaseworkFlag, CategoryThresholds, DEFAULT_SEED, Feature, History,
-    InspectionEvent, LetterAction, PublishedMeasure, Reason, Sample, SchoolFacts, Target, Window,
-    assess, backtest, standard_windows,
+    BacktestReport, CategoryThresholds, DEFAULT_SEED, Feature, History, Reason, Sample, Target, Window, assess,
+    backtest, standard_windows,
 };
-use schoolsight_store::{RiskRecords, Store};
+use schoolsight_app::risk::history;
+use schoolsight_store::Store;
 use serde::Serialize;
 
 use crate::present::emit;
@@ -56,62 +55,6 @@ pub enum RiskCommand {
     },
 }
 
-/// The database's records as the model's dated facts.
-fn history(records: RiskRecords) -> History {
-    let mut predecessors: HashMap<Urn, Vec<Urn>> = HashMap::new();
-    for (newer, older) in records.predecessors {
-        predecessors.entry(newer).or_default().push(older);
-    }
-    let schools = records
-        .schools
-        .iter()
-        .map(|r| {
-            let links = predecessors.remove(&r.school.urn).unwrap_or_default();
-            SchoolFacts::from_school(&r.school, r.recorded_on, links)
-        })
-        .collect();
-    let measures = records
-        .figures
-        .into_iter()
-        .map(|f| PublishedMeasure {
-            urn: f.urn,
-            measure: f.measure,
-            year: f.year,
-            value: f.value,
-        })
-        .collect();
-    History::new(
-        records
-            .inspections
-            .iter()
-            .map(InspectionEvent::from_inspection)
-            .collect(),
-    )
-    .with_schools(schools)
-    .with_measures(measures)
-    .with_letter_actions(
-        records
-            .letter_actions
-            .into_iter()
-            .map(|s| LetterAction {
-                urn: s.urn,
-                opened: s.opened,
-                closed: s.closed,
-            })
-            .collect(),
-    )
-    .with_casework(
-        records
-            .cases
-            .into_iter()
-            .map(|s| CaseworkFlag {
-                urn: s.urn,
-                opened: s.opened,
-                closed: s.closed,
-            })
-            .collect(),
-    )
-}
 
 /// One school in an LA's risk list.
 #[derive(Debug, Serialize)]
