@@ -233,7 +233,13 @@ impl Risk {
         let open: Vec<Urn> = history
             .urns()
             .into_iter()
-            .filter(|u| history.school(*u).is_some_and(|s| s.la_name.as_deref() == Some(la.as_str()) && s.is_open_on(at)))
+            // State-funded schools only, as the model is trained: an FE college or an independent
+            // school is inspected under another framework.
+            .filter(|u| {
+                history
+                    .school(*u)
+                    .is_some_and(|s| s.la_name.as_deref() == Some(la.as_str()) && s.is_state_funded() && s.is_open_on(at))
+            })
             .collect();
         let name = |u: Urn| history.school(u).map(|s| s.name.clone()).unwrap_or_default();
         let (graded, ungraded): (Vec<Urn>, Vec<Urn>) = open.iter().partition(|u| history.last_grade(**u, at).is_some());
