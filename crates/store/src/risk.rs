@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use schoolsight_domain::judgement::{ReportCardArea, ReportCardGrade, SubJudgements};
+use schoolsight_domain::judgement::{ReportCardArea, ReportCardGrade};
 use schoolsight_domain::{AcademicYear, Inspection, Measure, School, Urn};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::queries::{SCHOOL_COLUMNS, inspection_from, school_from, text_date};
+use crate::queries::{SCHOOL_COLUMNS, school_from, text_date};
+use crate::timeline::visit_from;
 use crate::{Store, StoreError};
 
 /// A record of concern about a school, open from `opened` until `closed`.
@@ -50,12 +51,6 @@ pub struct RiskRecords {
     /// (it cannot be placed in time).
     pub letter_actions: Vec<OpenSpan>,
     pub cases: Vec<OpenSpan>,
-}
-
-fn grade(row: &AnyRow, column: &str) -> Result<Option<u8>, StoreError> {
-    Ok(row
-        .try_get::<Option<i64>, _>(column)?
-        .and_then(|g| u8::try_from(g).ok()))
 }
 
 /// The day part of a stored date or timestamp (`2026-11-23` or `2026-11-23T10:00:00Z`).
@@ -115,23 +110,9 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                let mut visit = inspection_from(row)?;
-                let detail = &mut visit.detail;
-                detail.graded = row.try_get::<Option<i64>, _>("graded")?.map(|g| g == 1);
-                detail.outcome = row.try_get("outcome")?;
-                detail.sub_judgements = SubJudgements {
-                    quality_of_education: grade(row, "quality_of_education")?,
-                    behaviour_and_attitudes: grade(row, "behaviour_and_attitudes")?,
-                    personal_development: grade(row, "personal_development")?,
-                    leadership_and_management: grade(row, "leadership_and_management")?,
-                    early_years: grade(row, "early_years")?,
-                    sixth_form: grade(row, "sixth_form")?,
-                    safeguarding_effective: row
-                        .try_get::<Option<String>, _>("safeguarding_effective")?
-                        .map(|s| s == "Yes"),
-                };
+                let mut visit = visit_from(row)?;
                 let key = (row.try_get("urn")?, row.try_get("start_date")?);
-                detail.report_card = cards.remove(&key).unwrap_or_default();
+                visit.detail.report_card = cards.remove(&key).unwrap_or_default();
                 Ok(visit)
             })
             .collect()

@@ -25,7 +25,9 @@ fn grade(row: &AnyRow, column: &str) -> Result<Option<u8>, StoreError> {
     Ok(row.try_get::<Option<i64>, _>(column)?.and_then(|g| u8::try_from(g).ok()))
 }
 
-fn visit_from(row: &AnyRow) -> Result<Inspection, StoreError> {
+/// A stored visit with its graded flag, outcome and sub-judgements (report cards are added by
+/// the caller, which reads them in bulk).
+pub(crate) fn visit_from(row: &AnyRow) -> Result<Inspection, StoreError> {
     let mut visit = inspection_from(row)?;
     let detail = &mut visit.detail;
     detail.graded = row.try_get::<Option<i64>, _>("graded")?.map(|g| g == 1);
