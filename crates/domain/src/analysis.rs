@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::judgement::{CategoryOfConcern, Judgement};
 use crate::school::{Governance, Inspection, Phase, Urn};
 use crate::settings::Thresholds;
+pub use crate::words::number_words;
+use crate::words::{and_list, capitalised, count, pronoun, semicolon_list, verb};
 
 /// An open, state-funded school as it stood on the profile date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -332,7 +334,7 @@ fn caveats(la_name: &str, at: NaiveDate, own: &[&ProfileSchool]) -> Vec<String> 
     if carried > 0 {
         out.push(format!(
             "{} carried from the school before it became an academy (the academy had not been inspected by {}).",
-            if carried == 1 { "One judgement is".to_string() } else { format!("{} judgements are", capitalised(&number_words(carried))) },
+            capitalised(&format!("{} {}", count(carried, "judgement", "judgements"), verb(carried, "is", "are"))),
             day_words(at)
         ));
     }
@@ -340,16 +342,18 @@ fn caveats(la_name: &str, at: NaiveDate, own: &[&ProfileSchool]) -> Vec<String> 
     if !ungraded.is_empty() {
         let cards = ungraded.iter().filter(|d| **d >= crate::as_at::report_cards_introduced()).count();
         out.push(format!(
-            "{} of {la_name}'s schools were last inspected on or after 1 September 2024, when graded inspections stopped giving an overall-effectiveness grade{}: they are counted among the schools without a known judgement, not given one.",
-            capitalised(&number_words(ungraded.len())),
-            if cards > 0 { format!(" ({} of them under the report cards of November 2025, which grade each evaluation area instead)", number_words(cards)) } else { String::new() }
+            "{} of {la_name}'s schools {} last inspected on or after 1 September 2024, when graded inspections stopped giving an overall-effectiveness grade{}: {} counted among the schools without a known judgement, not given one.",
+            capitalised(&pronoun(ungraded.len())),
+            verb(ungraded.len(), "was", "were"),
+            if cards > 0 { format!(" ({} of them under the report cards of November 2025, which grade each evaluation area instead)", pronoun(cards)) } else { String::new() },
+            if ungraded.len() == 1 { "it is" } else { "they are" }
         ));
     }
     let unplaced = own.iter().filter(|s| s.opening_unknown).count();
     if unplaced > 0 {
         out.push(format!(
             "{} counted as open although no file gives the day {} opened.",
-            if unplaced == 1 { "One academy or free school is".to_string() } else { format!("{} academies or free schools are", capitalised(&number_words(unplaced))) },
+            capitalised(&format!("{} {}", count(unplaced, "academy or free school", "academies or free schools"), verb(unplaced, "is", "are"))),
             if unplaced == 1 { "it" } else { "they" }
         ));
     }
@@ -598,28 +602,14 @@ fn judgement_label(inspection: &Inspection) -> Option<String> {
     })
 }
 
-/// Numbers as the letters write them: words to twenty, digits beyond.
-pub fn number_words(n: usize) -> String {
-    const WORDS: [&str; 21] = [
-        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-    ];
-    WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string())
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
-
 fn schools(n: usize) -> String {
-    format!("{} {}", number_words(n), if n == 1 { "school" } else { "schools" })
+    count(n, "school", "schools")
 }
 
 /// One judgement's sentence: how many, and where they came from.
 fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]) -> String {
     let n = outcome.count;
-    let verb = match outcome.judgement {
+    let judged = match outcome.judgement {
         Judgement::RequiresImprovement => "judged to require improvement".to_string(),
         Judgement::Inadequate => {
             let categories: Vec<String> =
@@ -643,7 +633,7 @@ fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]
     let parts: Vec<String> = origins
         .iter()
         .map(|((movement, previous), k)| {
-            let who = if *k == n && n == 2 { "both".to_string() } else if *k == n && n > 2 { format!("all {}", number_words(n)) } else { number_words(*k) };
+            let who = if n == 1 { "it".to_string() } else if *k == n && n == 2 { "both".to_string() } else if *k == n && n > 2 { format!("all {}", number_words(n)) } else { number_words(*k) };
             match movement {
                 Movement::Improved => format!("{who} had improved from a previous {previous} judgement"),
                 Movement::Held => format!("{who} had stayed at {previous}"),
@@ -652,11 +642,10 @@ fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]
             }
         })
         .collect();
-    let was = if n == 1 { "was" } else { "were" };
+    let was = verb(n, "was", "were");
     match parts.as_slice() {
-        [] => format!("{} {was} {verb}", schools(n)),
-        [only] => format!("{} {was} {verb}: {only}", schools(n)),
-        many => format!("{} {was} {verb}: {} and {}", schools(n), many[..many.len() - 1].join(", "), many[many.len() - 1]),
+        [] => format!("{} {was} {judged}", schools(n)),
+        many => format!("{} {was} {judged}: {}", schools(n), and_list(many)),
     }
 }
 
@@ -671,12 +660,9 @@ pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
     let phases: Vec<String> = summary
         .by_phase
         .iter()
-        .map(|(p, n)| format!("{} {} {}", number_words(*n), p.label(), if *n == 1 { "school" } else { "schools" }))
+        .map(|(p, n)| count(*n, &format!("{} school", p.label()), &format!("{} schools", p.label())))
         .collect();
-    let phase_list = match phases.as_slice() {
-        [one] => one.clone(),
-        many => format!("{}; and {}", many[..many.len() - 1].join("; "), many[many.len() - 1]),
-    };
+    let phase_list = semicolon_list(&phases);
     let mut lines = vec![format!(
         "{} in {} had a graded inspection between {} and {}: {phase_list}.",
         capitalised(&schools(summary.inspected)),
@@ -688,13 +674,13 @@ pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
     for outcome in summary.judgements.iter().filter(|o| o.count > 0) {
         lines.push(format!("{}.", capitalised(&judgement_sentence(outcome, &inspected))));
     }
-    let count = |m: Movement| summary.movements.get(&m).copied().unwrap_or(0);
+    let moved = |m: Movement| summary.movements.get(&m).copied().unwrap_or(0);
     lines.push(format!(
         "In all, {} improved, {} stayed the same and {} declined since their previous inspection{}.",
-        schools(count(Movement::Improved)),
-        number_words(count(Movement::Held)),
-        number_words(count(Movement::Declined)),
-        match count(Movement::NoPrevious) {
+        schools(moved(Movement::Improved)),
+        pronoun(moved(Movement::Held)),
+        pronoun(moved(Movement::Declined)),
+        match moved(Movement::NoPrevious) {
             0 => String::new(),
             k => format!("; {} had no previous judgement", number_words(k)),
         }
@@ -702,10 +688,9 @@ pub fn narrate(summary: &OutcomeSummary) -> Vec<String> {
     lines.push(previous_coverage(summary));
     if summary.without_overall_grade > 0 {
         lines.push(format!(
-            "{} graded {} in the period gave no overall-effectiveness grade (the framework since September 2024) and {} not counted above.",
-            capitalised(&number_words(summary.without_overall_grade)),
-            if summary.without_overall_grade == 1 { "inspection" } else { "inspections" },
-            if summary.without_overall_grade == 1 { "is" } else { "are" }
+            "{} in the period gave no overall-effectiveness grade (the framework since September 2024) and {} not counted above.",
+            capitalised(&count(summary.without_overall_grade, "graded inspection", "graded inspections")),
+            verb(summary.without_overall_grade, "is", "are")
         ));
     }
     lines
@@ -720,14 +705,10 @@ fn previous_coverage(s: &OutcomeSummary) -> String {
     };
     format!(
         "The previous judgement is known for {} of the {} ({:.0}%){carried}.",
-        number_words(s.previous_known),
+        pronoun(s.previous_known),
         number_words(s.inspected),
         100.0 * s.previous_known as f64 / s.inspected.max(1) as f64
     )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", number_words(n), if n == 1 { one } else { many })
 }
 
 /// Letter 002's "Context" paragraph, written from a profile: the schools by phase, then for the
@@ -743,11 +724,11 @@ pub fn describe_context(p: &LaProfile) -> Vec<String> {
         }
         by
     };
-    let phase_words = |phase: Phase, one: &str, many: &str| -> Option<String> {
+    let phase_words = |phase: Phase, one: &str, many: &str| -> Option<(usize, String)> {
         let n: usize = group_total(phase).values().sum();
-        (n > 0).then(|| plural(n, one, many))
+        (n > 0).then(|| (n, count(n, one, many)))
     };
-    let listed: Vec<String> = [
+    let listed: Vec<(usize, String)> = [
         phase_words(Phase::Primary, "primary school", "primary schools"),
         phase_words(Phase::Secondary, "secondary school", "secondary schools"),
         phase_words(Phase::Special, "special school", "special schools"),
@@ -757,12 +738,13 @@ pub fn describe_context(p: &LaProfile) -> Vec<String> {
     .into_iter()
     .flatten()
     .collect();
-    let list = match listed.as_slice() {
-        [] => return vec![format!("There are no open state-funded schools in {} on {}.", p.la_name, day_words(p.at))],
-        [one] => one.clone(),
-        many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+    let Some((first, _)) = listed.first() else {
+        return vec![format!("There are no open state-funded schools in {} on {}.", p.la_name, day_words(p.at))];
     };
-    let mut lines = vec![format!("On {} there are {list} in {}.", day_words(p.at), p.la_name)];
+    // "there is one primary school and …": the verb agrees with the count that follows it.
+    let there = verb(*first, "is", "are");
+    let listed: Vec<String> = listed.iter().map(|(_, words)| words.clone()).collect();
+    let mut lines = vec![format!("On {} there {there} {} in {}.", day_words(p.at), and_list(&listed), p.la_name)];
     for (phase, name) in [(Phase::Primary, "primary"), (Phase::Secondary, "secondary")] {
         let by = group_total(phase);
         let total: usize = by.values().sum();
@@ -771,7 +753,10 @@ pub fn describe_context(p: &LaProfile) -> Vec<String> {
         }
         lines.push(capitalised(&routes_sentence(&by, total, name)));
     }
-    lines.push(format!("{} {} at least one of its schools.", capitalised(&plural(p.trusts, "trust", "trusts")), if p.trusts == 1 { "runs" } else { "run" }));
+    lines.push(match p.trusts {
+        0 => "No trust runs any of its schools.".to_string(),
+        n => format!("{} {} at least one of its schools.", capitalised(&count(n, "trust", "trusts")), verb(n, "runs", "run")),
+    });
     for share in &p.shares {
         lines.push(share_sentence(share, &p.la_name));
     }
@@ -792,15 +777,22 @@ fn routes_sentence(by: &BTreeMap<Governance, usize>, total: usize, phase: &str) 
     .iter()
     .filter_map(|(g, one, many)| {
         let n = by.get(g).copied().unwrap_or(0);
-        (n > 0).then(|| if n == 1 { format!("one is {one}") } else { format!("{} are {many}", number_words(n)) })
+        // "all three are maintained", not "three are" when there are three.
+        let who = if n == total && n > 1 { format!("all {}", number_words(n)) } else { pronoun(n) };
+        (n > 0).then(|| if total == 1 { one.to_string() } else { format!("{who} {} {}", verb(n, "is", "are"), if n == 1 { one } else { many }) })
     })
     .collect();
-    let list = match parts.as_slice() {
-        [] => return format!("Of the {} {phase} schools, none is state-funded.", number_words(total)),
-        [one] => one.clone(),
-        many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
-    };
-    format!("Of the {} {phase} schools, {list}.", number_words(total))
+    if total == 1 {
+        // "The one primary school is an academy converter", never "Of the one primary schools".
+        return match parts.as_slice() {
+            [] => format!("The one {phase} school is not state-funded."),
+            _ => format!("The one {phase} school is {}.", and_list(&parts)),
+        };
+    }
+    if parts.is_empty() {
+        return format!("Of the {} {phase} schools, none is state-funded.", number_words(total));
+    }
+    format!("Of the {} {phase} schools, {}.", number_words(total), and_list(&parts))
 }
 
 /// "primary schools", "a pupil referral unit": the schools of a group as the letters name them.
@@ -971,8 +963,8 @@ mod tests {
         let text = describe_context(&p);
         assert_eq!(text[0], "On 27 January 2015 there are 71 primary schools, three secondary schools and four special schools in Stoke-on-Trent.");
         assert_eq!(text[1], "Of the 71 primary schools, 45 are maintained by the local authority, 21 are academy converters and five are sponsor-led academies.");
-        assert_eq!(text[2], "Of the three secondary schools, three are maintained by the local authority.");
-        assert!(text.iter().any(|l| l.starts_with("No trusts run")), "{text:?}");
+        assert_eq!(text[2], "Of the three secondary schools, all three are maintained by the local authority.");
+        assert!(text.iter().any(|l| l == "No trust runs any of its schools."), "{text:?}");
         assert!(
             text.contains(&"67% of its schools with a known judgement are good or outstanding, against 70% in England (judgements known for 78 of its 78 schools, 100%): Stoke-on-Trent is one of the 10 worst in England.".to_string()),
             "{text:?}"
@@ -1079,6 +1071,47 @@ mod tests {
         assert_eq!(text[2], "Two schools were judged to require improvement: one had stayed at requires improvement and one had declined from a previous good judgement.");
         assert_eq!(text[3], "In all, two schools improved, one stayed the same and one declined since their previous inspection.");
         assert_eq!(number_words(21), "21");
+    }
+
+    /// The slips issue 14 found in generated English, each pinned so it cannot come back.
+    #[test]
+    fn no_slips_with_one_and_none() {
+        let day = NaiveDate::from_ymd_opt(2014, 1, 20).unwrap();
+        let one = InspectedSchool {
+            urn: Urn(1),
+            name: String::new(),
+            phase: Phase::Primary,
+            start_date: day,
+            judgement: Good,
+            category: None,
+            previous: None,
+            previous_date: None,
+            previous_urn: None,
+            movement: Movement::NoPrevious,
+        };
+        let text = narrate(&OutcomeSummary::build("Derby", day, day, vec![one]));
+        assert_eq!(text[0], "One school in Derby had a graded inspection between 2014-01-20 and 2014-01-20: one primary school.");
+        assert_eq!(text[1], "One school was graded good: it had no previous judgement.");
+        // Not "no stayed the same".
+        assert_eq!(text[2], "In all, no school improved, none stayed the same and none declined since their previous inspection; one had no previous judgement.");
+        assert_eq!(text[3], "The previous judgement is known for none of the one (0%).");
+
+        let at = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let mut all = vec![
+            ProfileSchool { governance: Governance::FreeSchool, ..school(1, "Derby", Phase::Primary, Some(Good)) },
+            ProfileSchool { no_overall_grade_since: Some(NaiveDate::from_ymd_opt(2024, 11, 5).unwrap()), ..school(2, "Derby", Phase::Primary, None) },
+            ProfileSchool { governance: Governance::AcademyConverter, ..school(3, "Derby", Phase::Secondary, Some(Good)) },
+        ];
+        all.extend((4..51).map(|u| ProfileSchool { governance: Governance::AcademyConverter, ..school(u, "Derby", Phase::Primary, Some(Good)) }));
+        let p = LaProfile::build("Derby", at, &all, &Thresholds::default());
+        let text = describe_context(&p);
+        // "one free school", not "one free schools"; "47 are academy converters", not "of which 47 academy converters".
+        assert_eq!(text[1], "Of the 49 primary schools, one is maintained by the local authority, 47 are academy converters and one is a free school.");
+        // Not "Of the one secondary schools".
+        assert_eq!(text[2], "The one secondary school is an academy converter.");
+        // "One of Derby's schools was", not "One … were".
+        assert!(p.caveats[0].starts_with("One of Derby's schools was last inspected on or after 1 September 2024"), "{:?}", p.caveats);
+        assert!(p.caveats[0].ends_with(": it is counted among the schools without a known judgement, not given one."), "{:?}", p.caveats);
     }
 
     #[test]

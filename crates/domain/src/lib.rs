@@ -4,11 +4,13 @@ pub mod analysis;
 pub mod as_at;
 pub mod casework;
 pub mod judgement;
+pub mod la_names;
 pub mod outcome_report;
 pub mod outcomes;
 pub mod parse;
 pub mod school;
 pub mod settings;
+pub mod words;
 
 pub use analysis::{
     InspectedSchool, JudgementOutcome, LaProfile, LaRanking, Movement, OutcomeSummary, PhaseGroup,
@@ -16,6 +18,6 @@ pub use analysis::{
 };
 pub use judgement::{CategoryOfConcern, Judgement};
 pub use outcomes::{AcademicYear, Measure, MeasureValue, PupilGroup, Subject, SuppressionCode, Value};
-pub use parse::{ParseError, parse_date, parse_judgement_and_category};
+pub use parse::{DayError, ParseError, parse_date, parse_judgement_and_category, parse_query_day};
 pub use school::{Governance, Inspection, Phase, School, Status, Urn};
 pub use settings::Thresholds;

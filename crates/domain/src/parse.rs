@@ -32,18 +32,48 @@ pub fn is_blank(cell: &str) -> bool {
     )
 }
 
+/// The first year the published data covers: Ofsted's inspection history begins in 2005.
+pub const DATA_FROM_YEAR: i32 = 2005;
+/// The last year a question may be asked about (the register looks ahead to openings).
+pub const DATA_TO_YEAR: i32 = 2100;
+
+/// Why a day a user asks about cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DayError {
+    #[error("'{0}' is not a date (expected yyyy-mm-dd or dd/mm/yyyy)")]
+    NotADate(String),
+    #[error("{0} is out of range (data from {DATA_FROM_YEAR})")]
+    TooEarly(NaiveDate),
+    #[error("{0} is out of range (dates up to {DATA_TO_YEAR})")]
+    TooLate(NaiveDate),
+}
+
+/// A calendar day in any of the published files' forms, with no check of its year.
+fn calendar_day(text: &str) -> Option<NaiveDate> {
+    // Excel exports sometimes append a midnight time to dates.
+    let day_part = text.split_whitespace().next().unwrap_or(text);
+    const FORMATS: [&str; 4] = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%Y%m%d"];
+    FORMATS.iter().find_map(|f| NaiveDate::parse_from_str(day_part, f).ok())
+}
+
+/// A day a user asks the published data about (`--at`, `--from`, `?at=`): a real date (else
+/// "not a date") within the years the data covers (else "out of range", saying which).
+pub fn parse_query_day(text: &str) -> Result<NaiveDate, DayError> {
+    let day = calendar_day(text.trim()).ok_or_else(|| DayError::NotADate(text.trim().to_string()))?;
+    match chrono::Datelike::year(&day) {
+        y if y < DATA_FROM_YEAR => Err(DayError::TooEarly(day)),
+        y if y > DATA_TO_YEAR => Err(DayError::TooLate(day)),
+        _ => Ok(day),
+    }
+}
+
 /// A date as any of the published files writes it; blank cells are `None`.
 pub fn parse_date(cell: &str) -> Result<Option<NaiveDate>, ParseError> {
     let text = cell.trim();
     if is_blank(text) {
         return Ok(None);
     }
-    // Excel exports sometimes append a midnight time to dates.
-    let day_part = text.split_whitespace().next().unwrap_or(text);
-    const FORMATS: [&str; 4] = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%Y%m%d"];
-    FORMATS
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(day_part, f).ok())
+    calendar_day(text)
         .filter(|d| (1900..2100).contains(&chrono::Datelike::year(d)))
         .map(Some)
         .ok_or_else(|| ParseError::Date(text.to_string()))
@@ -206,6 +236,19 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn days_asked_about_are_dates_in_the_data_years() {
+        assert_eq!(parse_query_day("2015-01-27"), Ok(d(2015, 1, 27)));
+        assert_eq!(parse_query_day("27/01/2015"), Ok(d(2015, 1, 27)));
+        // A real date before the data is out of range, not "not a date" (issue 14).
+        let early = parse_query_day("1850-01-01").unwrap_err();
+        assert_eq!(early, DayError::TooEarly(d(1850, 1, 1)));
+        assert_eq!(early.to_string(), "1850-01-01 is out of range (data from 2005)");
+        assert_eq!(parse_query_day("2200-01-01").unwrap_err().to_string(), "2200-01-01 is out of range (dates up to 2100)");
+        assert_eq!(parse_query_day("31/02/2018"), Err(DayError::NotADate("31/02/2018".into())));
+        assert_eq!(parse_query_day("soon").unwrap_err().to_string(), "'soon' is not a date (expected yyyy-mm-dd or dd/mm/yyyy)");
     }
 
     #[test]
