@@ -212,7 +212,11 @@ pub struct GovernanceReview {
 }
 
 async fn event(tx: &mut Transaction<'static, Any>, case_id: &str, by: &str, kind: &str, detail: &str) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO case_events (id, case_id, at, by_user, kind, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+    // Writes are serialised (`Store::begin_write`), so the next place in the history is free.
+    sqlx::query(
+        "INSERT INTO case_events (id, case_id, at, by_user, kind, detail, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $2))",
+    )
         .bind(random_hex(8))
         .bind(case_id)
         .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
@@ -528,7 +532,7 @@ impl Store {
     pub async fn case(&self, id: &str) -> Result<Option<CaseDetail>, StoreError> {
         let Some(summary) = self.cases().await?.into_iter().find(|c| c.id == id) else { return Ok(None) };
         let head = sqlx::query("SELECT reason, meeting_interval_days FROM cases WHERE id = $1").bind(id).fetch_one(&self.pool).await?;
-        let events = sqlx::query("SELECT at, by_user, kind, detail FROM case_events WHERE case_id = $1 ORDER BY at, id")
+        let events = sqlx::query("SELECT at, by_user, kind, detail FROM case_events WHERE case_id = $1 ORDER BY seq, at, id")
             .bind(id)
             .fetch_all(&self.pool)
             .await?
