@@ -26,7 +26,7 @@ pub use document::{Document, Format, MAX_BYTES, document_from_bytes, read_docume
 pub use error::LetterError;
 pub use lists::ListItem;
 pub use model::{
-    FocusedOutcomes, Letter, LetterKind, MonitoringJudgement, MonitoringReason, NamedPlace, OutcomeCount, Recipient,
+    FieldSource, FocusedOutcomes, JudgementArea, KeyJudgement, Letter, LetterKind, MonitoringJudgement, MonitoringReason, NamedPlace, OutcomeCount, Recipient,
     Section,
 };
 
@@ -104,7 +104,7 @@ pub fn parse(text: &str) -> Letter {
         LetterKind::LaFocusedInspections => {
             letter.focused = Some(focused::focused_outcomes(&reading.flat, &reading.blocks));
         }
-        LetterKind::LaArrangements | LetterKind::Other => {}
+        _ => {}
     }
     letter.title = reading.title;
     letter.recipient = recipient;

@@ -20,6 +20,15 @@ pub enum LetterKind {
     LaArrangements,
     /// The outcomes of focused school inspections across a local authority.
     LaFocusedInspections,
+    /// A short (section 8) inspection of a good or outstanding school, 2015–2021.
+    ShortInspection,
+    /// An ungraded (section 8) inspection, 2021–2024.
+    UngradedInspection,
+    /// A school inspection under a framework before the Education Act 2005 (section 10 of the
+    /// School Inspections Act 1996): no grades the current frameworks use.
+    EarlierFramework,
+    /// An inspection of an independent school against the independent school standards.
+    IndependentSchool,
     /// Anything else, or a document whose signals are too weak or disagree.
     #[default]
     Other,
@@ -91,8 +100,51 @@ pub struct OutcomeCount {
     pub declined: Option<u32>,
 }
 
-/// An Ofsted letter or report as a record.
+/// One of a framework's headline judgements below overall effectiveness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyJudgement {
+    pub area: JudgementArea,
+    pub judgement: Judgement,
+    /// The line it was read from, as written.
+    pub source: String,
+}
+
+/// The areas the frameworks since 2009 judge, by what they judge rather than their wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JudgementArea {
+    /// 2009: the school's capacity for sustained improvement.
+    CapacityForSustainedImprovement,
+    LeadershipAndManagement,
+    /// "Quality of teaching" (2009, 2012) and "teaching, learning and assessment" (2015).
+    TeachingLearningAndAssessment,
+    /// 2019: the quality of education.
+    QualityOfEducation,
+    /// "Pupils' achievement" (2009, 2012) and "outcomes for pupils" (2015).
+    OutcomesForPupils,
+    /// 2012: behaviour and safety of pupils.
+    BehaviourAndSafety,
+    /// 2015: personal development, behaviour and welfare.
+    PersonalDevelopmentBehaviourAndWelfare,
+    /// 2019: behaviour and attitudes.
+    BehaviourAndAttitudes,
+    /// 2019: personal development.
+    PersonalDevelopment,
+    EarlyYears,
+    SixthForm,
+}
+
+/// Where a field's value was read: the field's name and the sentence or line, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSource {
+    pub field: String,
+    pub text: String,
+}
+
+/// An Ofsted letter or report as a record. Fields added since the first stored records default
+/// to empty, so records stored before them still read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Letter {
     pub kind: LetterKind,
     /// The phrases, exactly as written, that decided `kind`; for `Other`, the phrases found that
@@ -122,4 +174,15 @@ pub struct Letter {
     pub category_of_concern: Option<CategoryOfConcern>,
     pub previous_judgement: Option<Judgement>,
     pub focused: Option<FocusedOutcomes>,
+    /// The unique reference number the document gives the school.
+    pub urn: Option<String>,
+    pub inspection_number: Option<String>,
+    /// The lead (or reporting) inspector, or the one inspector of a one-inspector visit.
+    pub lead_inspector: Option<String>,
+    pub key_judgements: Vec<KeyJudgement>,
+    /// The sentence or line each extracted field was read from.
+    pub sources: Vec<FieldSource>,
+    /// Why the text can't be read as language (a PDF with a custom font encoding, a scan with
+    /// no text layer); the other fields are then left empty.
+    pub unreadable: Option<String>,
 }

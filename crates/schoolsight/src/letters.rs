@@ -15,6 +15,10 @@ pub fn kind_key(kind: &LetterKind) -> &'static str {
         LetterKind::SchoolReport => "school_report",
         LetterKind::LaArrangements => "la_arrangements",
         LetterKind::LaFocusedInspections => "la_focused_inspections",
+        LetterKind::ShortInspection => "short_inspection",
+        LetterKind::UngradedInspection => "ungraded_inspection",
+        LetterKind::EarlierFramework => "earlier_framework",
+        LetterKind::IndependentSchool => "independent_school",
         LetterKind::Other => "other",
     }
 }
