@@ -80,8 +80,11 @@ const SUFFIXES: &[&str] = &[
 /// its "City of"; a name that is nothing but wrapping words is returned as it was.
 pub fn authority_place(text: &str) -> &str {
     let mut place = text.trim();
-    if place.to_lowercase().trim_start_matches("the ").starts_with("city of london") {
-        return place.get(place.to_lowercase().find("city of london").unwrap_or(0)..).unwrap_or(place).trim();
+    let lower = place.to_lowercase();
+    if lower.trim_start_matches("the ").starts_with("city of london") {
+        // "The City of London Corporation", "City of London Council": the authority itself.
+        let at = lower.find("city of london").unwrap_or(0);
+        return place.get(at..at + "city of london".len()).unwrap_or(place);
     }
     loop {
         let lower = place.to_lowercase();
@@ -225,7 +228,7 @@ mod tests {
         assert_eq!(authority_place("Trafford Council's"), "Trafford");
         assert_eq!(authority_place("Bristol, City of"), "Bristol");
         assert_eq!(authority_place("City of London"), "City of London");
-        assert_eq!(authority_place("the City of London Corporation"), "City of London Corporation");
+        assert_eq!(authority_place("the City of London Corporation"), "City of London");
         assert_eq!(authority_place("Council"), "Council");
         assert_eq!(authority_place("City of Bradford Metropolitan District Council"), "Bradford");
     }
