@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use schoolsight_domain::la_names::authority_place;
+
 use crate::words::name_case;
 
 /// A UK postcode closing a line ("M1 2WD", "ST16 2DH", "WC2B 6SE").
@@ -67,15 +69,6 @@ const COUNTIES: &[&str] = &[
     "worcestershire",
 ];
 
-/// An authority's name with what may surround it: "Stoke-on-Trent City Council", "London
-/// Borough of Newham", "Dudley Metropolitan Borough", "Trafford Council's", "Derby City".
-static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:the\s+)?(?:(?:london|royal)\s+borough\s+of\s+|city\s+of\s+)?(.+?)(?:\s+(?:city|county|county\s+borough|borough|metropolitan\s+borough|metropolitan\s+district|district|mbc))?(?:\s+council)?(?:['’]s)?$",
-    )
-    .expect("valid authority pattern")
-});
-
 /// Organisations that are councils.
 static COUNCIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bcouncil(?:['’]s)?$|^(?:the\s+)?(?:london|royal)\s+borough\s+of\b")
@@ -124,10 +117,6 @@ const NOT_PLACES: &[&str] = &[
     "city",
 ];
 
-/// The one authority whose name keeps its "City of".
-static CITY_OF_LONDON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:the\s+)?city\s+of\s+london\b").expect("valid pattern"));
-
 /// A line split into what comes before its closing postcode, and the postcode.
 pub(crate) fn split_postcode(line: &str) -> (&str, Option<&str>) {
     match TRAILING_POSTCODE.captures(line.trim()) {
@@ -161,12 +150,15 @@ pub(crate) fn place(candidate: &str) -> Option<String> {
     (PLACE_NAME.is_match(&name) && !NOT_PLACES.contains(&first_word.as_str())).then_some(name)
 }
 
-/// The place in an authority's name ("Dudley Metropolitan Borough Council" → "Dudley").
+/// The place in an authority's name ("Dudley Metropolitan Borough Council" → "Dudley"), as the
+/// domain reads the names people give authorities (the same reading resolves `--la`).
 fn authority(text: &str) -> Option<String> {
-    if CITY_OF_LONDON.is_match(text.trim()) {
+    let named = authority_place(text);
+    // The one authority whose name keeps its "City of" (which `place` would refuse).
+    if named.to_lowercase().starts_with("city of london") {
         return Some("City of London".to_string());
     }
-    place(AUTHORITY.captures(text.trim())?.get(1)?.as_str())
+    place(named)
 }
 
 /// The authority a council's name names ("Derby City Council" → "Derby"); `None` for an
