@@ -56,8 +56,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("the database holds a value it cannot read: {0}")]
     Corrupt(String),
-    #[error("no local authority matches '{0}'")]
-    UnknownLa(String),
+    #[error("no local authority matches '{query}'{}", schoolsight_domain::la_names::did_you_mean(.nearest))]
+    UnknownLa { query: String, nearest: Vec<String> },
     #[error("'{query}' matches several local authorities: {candidates}")]
     AmbiguousLa { query: String, candidates: String },
     #[error("{0}")]

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use schoolsight_domain::analysis::{LaProfile, LaRanking, OutcomeSummary, PhaseGroup};
+use schoolsight_domain::la_names::{self, LaEntry, LaMatch};
 use schoolsight_domain::{CategoryOfConcern, Governance, Inspection, Judgement, Phase, School, Status, Thresholds, TimelineEntry, Urn};
 use serde::Serialize;
 use sqlx::Row;
@@ -140,27 +141,23 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// The LA a user means: an exact name (any case), else the one name that starts with or
-    /// contains what they typed.
+    /// The register's LAs with their DfE codes (an LA may appear under more than one code in
+    /// old files; each pairing is kept).
+    pub async fn la_entries(&self) -> Result<Vec<LaEntry>, StoreError> {
+        let rows = sqlx::query("SELECT DISTINCT la_name, la_code FROM schools ORDER BY la_name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(LaEntry { name: r.try_get(0)?, code: r.try_get(1)? })).collect()
+    }
+
+    /// The LA a user means, written as people write it (`domain::la_names`: "Derby City
+    /// Council", "City of Derby", 831, E06000015, the one name that starts with or contains
+    /// what they typed); a miss names the nearest LAs.
     pub async fn resolve_la(&self, query: &str) -> Result<String, StoreError> {
-        let wanted = query.trim().to_lowercase();
-        let names = self.la_names().await?;
-        if let Some(exact) = names.iter().find(|n| n.to_lowercase() == wanted) {
-            return Ok(exact.clone());
-        }
-        let starts: Vec<&String> = names.iter().filter(|n| n.to_lowercase().starts_with(&wanted)).collect();
-        let candidates = if starts.is_empty() {
-            names.iter().filter(|n| n.to_lowercase().contains(&wanted)).collect()
-        } else {
-            starts
-        };
-        match candidates.as_slice() {
-            [one] => Ok((*one).clone()),
-            [] => Err(StoreError::UnknownLa(query.to_string())),
-            many => Err(StoreError::AmbiguousLa {
-                query: query.to_string(),
-                candidates: many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-            }),
+        match la_names::resolve(query, &self.la_entries().await?) {
+            LaMatch::Found(name) => Ok(name),
+            LaMatch::Ambiguous(names) => Err(StoreError::AmbiguousLa { query: query.to_string(), candidates: names.join(", ") }),
+            LaMatch::Missing { nearest } => Err(StoreError::UnknownLa { query: query.to_string(), nearest }),
         }
     }
 

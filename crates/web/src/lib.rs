@@ -183,7 +183,7 @@ pub enum AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
-            StoreError::UnknownLa(_) => AppError::NotFound(e.to_string()),
+            StoreError::UnknownLa { .. } => AppError::NotFound(e.to_string()),
             StoreError::AmbiguousLa { .. } | StoreError::Invalid(_) => AppError::BadRequest(e.to_string()),
             StoreError::NotFound(m) => AppError::NotFound(m),
             other => AppError::Internal(other.to_string()),
