@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{InspectedSchool, Movement, OutcomeSummary, ProfileSchool, Share};
+use crate::analysis::{InspectedSchool, Movement, OutcomeSummary, ProfileSchool, Share, day_words, number_words};
 use crate::judgement::{CategoryOfConcern, Judgement};
 use crate::school::{Governance, Phase, Status, Urn, open_on};
 
@@ -29,6 +29,55 @@ pub struct SchoolLife {
     pub status: Status,
     pub open_date: Option<NaiveDate>,
     pub close_date: Option<NaiveDate>,
+    /// The day of the register extract that describes the school (`None` when no dated
+    /// extract does): it was as described, trust and all, on that day.
+    pub register_date: Option<NaiveDate>,
+}
+
+/// One row of a GIAS group-links snapshot: on `snapshot` (the file's date), `urn` belonged to
+/// the group `group_uid` of `group_type`, which it joined on `joined`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrustLink {
+    pub urn: Urn,
+    pub group_uid: i64,
+    pub group_name: String,
+    /// As GIAS writes it: "Multi-academy trust", "Single-academy trust", "School sponsor", …
+    pub group_type: String,
+    pub joined: Option<NaiveDate>,
+    pub snapshot: NaiveDate,
+}
+
+impl TrustLink {
+    /// Sponsors and federations are groups, not the trust that runs an academy.
+    pub fn is_trust(&self) -> bool {
+        matches!(self.group_type.as_str(), "Multi-academy trust" | "Single-academy trust")
+    }
+}
+
+/// A school's trust on a day, as far as dated files show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TrustAt {
+    /// Not an academy or free school that day: no trust runs it.
+    None,
+    /// A dated file shows the school in this trust on the day: it had joined by then
+    /// (`since`, GIAS's joined date) and a snapshot or register extract on or after the day
+    /// still lists it there.
+    Known { trust: String, since: Option<NaiveDate> },
+    /// No dated file places the school in a trust on the day; not guessed from a later one.
+    Unknown,
+}
+
+/// One school's membership of one trust, from every snapshot that lists it.
+#[derive(Debug, Clone, PartialEq)]
+struct Membership {
+    trust: String,
+    /// GIAS's joined date as the newest snapshot gives it (GIAS corrects them), else the first
+    /// snapshot that lists the membership.
+    start: NaiveDate,
+    joined: Option<NaiveDate>,
+    /// The newest snapshot (or register extract) that lists it.
+    last_seen: NaiveDate,
 }
 
 /// `school` (an academy, or any successor) took over from `predecessor`, on `date` when known.
@@ -90,6 +139,10 @@ pub struct RegisterHistory {
     predecessors: HashMap<Urn, Vec<Urn>>,
     visits: HashMap<Urn, Vec<GradedVisit>>,
     latest_visit: Option<NaiveDate>,
+    memberships: HashMap<Urn, Vec<Membership>>,
+    /// The first day a file shows an academy with no opening day open: its first graded
+    /// inspection, its joining a trust, or the register extract listing it open.
+    first_seen_open: HashMap<Urn, NaiveDate>,
 }
 
 /// England and every LA on one day: the series point of the time chart.
@@ -146,7 +199,64 @@ impl RegisterHistory {
             by_urn.entry(v.urn).or_default().push(v);
         }
         by_urn.values_mut().for_each(|v| v.sort_by_key(|v| v.start_date));
-        RegisterHistory { lives, index, predecessors, visits: by_urn, latest_visit }
+        RegisterHistory {
+            lives,
+            index,
+            predecessors,
+            visits: by_urn,
+            latest_visit,
+            memberships: HashMap::new(),
+            first_seen_open: HashMap::new(),
+        }
+        .with_trust_links(Vec::new())
+    }
+
+    /// Adds the GIAS group-links snapshots: each school's trust is then known on the days they
+    /// (and the register extracts) date it, and an academy no file gives an opening day for is
+    /// counted from the first day a file shows it open.
+    pub fn with_trust_links(mut self, links: Vec<TrustLink>) -> RegisterHistory {
+        self.memberships = memberships(&self.lives, links);
+        self.first_seen_open = self
+            .lives
+            .iter()
+            .map(|l| &l.school)
+            .filter(|s| s.governance.is_academy() && s.open_date.is_none())
+            .filter_map(|s| {
+                let inspected = self.visits.get(&s.urn).and_then(|v| v.first()).map(|v| v.start_date);
+                let joined = self.memberships.get(&s.urn).and_then(|m| m.iter().map(|m| m.start).min());
+                let listed = s.register_date.filter(|_| s.status == Status::Open);
+                [inspected, joined, listed].into_iter().flatten().min().map(|day| (s.urn, day))
+            })
+            .collect();
+        self
+    }
+
+    /// The school's trust on `at`: known where a dated file shows it, unknown otherwise.
+    pub fn trust_at(&self, urn: Urn, at: NaiveDate) -> TrustAt {
+        let Some(life) = self.life(urn) else { return TrustAt::Unknown };
+        // Before it opened as an academy it was not one (a converter's predecessor had no trust).
+        if !life.school.governance.is_academy() || life.school.open_date.is_some_and(|d| d > at) {
+            return TrustAt::None;
+        }
+        // The membership most recently joined by the day, if a file still lists it then.
+        let current = self.memberships.get(&urn).into_iter().flatten().filter(|m| m.start <= at).max_by_key(|m| m.start);
+        match current {
+            Some(m) if at <= m.last_seen => TrustAt::Known { trust: m.trust.clone(), since: m.joined },
+            _ => TrustAt::Unknown,
+        }
+    }
+
+    /// Academies and free schools of `la` (all LAs when `None`) that no file gives an opening
+    /// day for and that no file shows open by `at`: left out of the day's figures, and said.
+    pub fn opening_unknown_left_out(&self, la: Option<&str>, at: NaiveDate) -> usize {
+        self.lives
+            .iter()
+            .map(|l| &l.school)
+            .filter(|s| la.is_none_or(|la| s.la_name == la) && s.governance.is_state_funded())
+            .filter(|s| s.governance.is_academy() && s.open_date.is_none())
+            .filter(|s| open_on(s.status, s.open_date, s.close_date, at))
+            .filter(|s| self.first_seen_open.get(&s.urn).is_none_or(|d| *d > at))
+            .count()
     }
 
     /// The newest graded inspection held: the end of any time series.
@@ -169,16 +279,21 @@ impl RegisterHistory {
             .iter()
             .map(|l| &l.school)
             .filter(move |s| wanted(s) && s.governance.is_state_funded() && open_on(s.status, s.open_date, s.close_date, at))
+            .filter(move |s| self.placed_by(s, at))
             .map(move |s| {
                 let j = self.judgement_at(s.urn, at, false);
+                let trust = self.trust_at(s.urn, at);
                 let profile = ProfileSchool {
                     urn: s.urn,
                     la_name: s.la_name.clone(),
                     phase: s.phase,
                     governance: s.governance,
-                    // Trust membership is known for academies open on the day; a school before
-                    // its conversion had none.
-                    trust: s.trust.clone().filter(|_| s.governance.is_academy()),
+                    // A school before its conversion had no trust; an academy's is known only
+                    // where a dated file shows it.
+                    trust: match trust {
+                        TrustAt::Known { trust, .. } => Some(trust),
+                        _ => None,
+                    },
                     latest: j.judgement,
                     judged_on: j.date,
                     carried_from: j.carried_from,
@@ -187,6 +302,41 @@ impl RegisterHistory {
                 };
                 (s, profile)
             })
+    }
+
+    /// An academy with no opening day counts only from the first day a file shows it open;
+    /// before then it is left out (and counted by [`Self::opening_unknown_left_out`]).
+    fn placed_by(&self, s: &SchoolLife, at: NaiveDate) -> bool {
+        !(s.governance.is_academy() && s.open_date.is_none()) || self.first_seen_open.get(&s.urn).is_some_and(|d| *d <= at)
+    }
+
+    /// What the day's register cannot say of `la`, in words: academies left out because no
+    /// file gives their opening day or shows them open by then, and academies whose trust on
+    /// the day no dated file shows.
+    pub fn register_caveats(&self, la: &str, at: NaiveDate) -> Vec<String> {
+        let mut out = Vec::new();
+        let left_out = self.opening_unknown_left_out(Some(la), at);
+        if left_out > 0 {
+            out.push(format!(
+                "{} left out: no file gives the day {} opened, and none shows {} open by {} (an inspection, joining a trust, a register extract).",
+                sentence_start(&counted(left_out, "academy or free school is", "academies or free schools are")),
+                if left_out == 1 { "it" } else { "they" },
+                if left_out == 1 { "it" } else { "them" },
+                day_words(at)
+            ));
+        }
+        let academies: Vec<Urn> = self.la_schools_at(la, at).into_iter().filter(|(s, _)| s.governance.is_academy()).map(|(s, _)| s.urn).collect();
+        let unknown = academies.iter().filter(|u| self.trust_at(**u, at) == TrustAt::Unknown).count();
+        if unknown > 0 {
+            out.push(format!(
+                "On {} the trust of {} of {la}'s {} is not known: no dated file (a GIAS group-links snapshot, a register extract) lists {} then, and none is guessed from a later one.",
+                day_words(at),
+                number_words(unknown),
+                counted(academies.len(), "academy and free school", "academies and free schools"),
+                if unknown == 1 { "it" } else { "them" }
+            ));
+        }
+        out
     }
 
     /// The school's latest graded judgement on (or, with `before`, strictly before) `at`;
@@ -293,6 +443,17 @@ impl RegisterHistory {
     }
 }
 
+/// A count and its noun ("one academy", "two academies"), the number in words as
+/// `analysis` writes it.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", number_words(n), if n == 1 { one } else { many })
+}
+
+fn sentence_start(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// The days the time series is drawn at: 31 August (the end of each school year) from 2006 to
 /// the last year the data reaches, then the newest inspection's day.
 pub fn series_days(latest: Option<NaiveDate>) -> Vec<NaiveDate> {
@@ -317,6 +478,44 @@ fn conversion_days(lives: &[Life], links: &[PredecessorLink]) -> HashMap<Urn, Na
     days
 }
 
+/// Each school's trust memberships: one per (school, group) over the snapshots, named as the
+/// newest snapshot names it, dated by its joined date; a membership the register extract
+/// also names (the same trust) is seen until that extract's day.
+fn memberships(lives: &[Life], links: Vec<TrustLink>) -> HashMap<Urn, Vec<Membership>> {
+    let mut by_group: HashMap<(Urn, i64), (TrustLink, NaiveDate)> = HashMap::new();
+    for link in links.into_iter().filter(TrustLink::is_trust) {
+        let first = link.snapshot;
+        by_group
+            .entry((link.urn, link.group_uid))
+            .and_modify(|(newest, first_seen)| {
+                *first_seen = (*first_seen).min(first);
+                if link.snapshot > newest.snapshot {
+                    *newest = link.clone();
+                }
+            })
+            .or_insert((link, first));
+    }
+    let mut out: HashMap<Urn, Vec<Membership>> = HashMap::new();
+    for ((urn, _), (newest, first_seen)) in by_group {
+        out.entry(urn).or_default().push(Membership {
+            trust: newest.group_name,
+            start: newest.joined.unwrap_or(first_seen),
+            joined: newest.joined,
+            last_seen: newest.snapshot,
+        });
+    }
+    for life in lives.iter().map(|l| &l.school).filter(|s| s.governance.is_academy()) {
+        let (Some(trust), Some(day)) = (&life.trust, life.register_date) else { continue };
+        let list = out.entry(life.urn).or_default();
+        match list.iter_mut().find(|m| m.trust.eq_ignore_ascii_case(trust)) {
+            Some(m) => m.last_seen = m.last_seen.max(day),
+            // Only the extract's own day is dated: when the school joined is not known.
+            None => list.push(Membership { trust: trust.clone(), start: day, joined: None, last_seen: day }),
+        }
+    }
+    out
+}
+
 /// The school a predecessor was, as far as its successor tells: same LA and phase, run by the
 /// LA (the usual case: converters and most sponsored academies replaced maintained schools),
 /// closed the day its successor opened.
@@ -332,6 +531,7 @@ fn made_predecessor(successor: &SchoolLife, urn: Urn, converted: NaiveDate) -> S
         status: Status::Closed,
         open_date: None,
         close_date: Some(converted),
+        register_date: None,
     }
 }
 
@@ -356,6 +556,7 @@ mod tests {
             status: if close.is_some() { Status::Closed } else { Status::Open },
             open_date: open,
             close_date: close,
+            register_date: None,
         }
     }
 
@@ -394,9 +595,13 @@ mod tests {
         u
     }
 
+    fn trust_link(urn: i64, joined: NaiveDate, snapshot: NaiveDate) -> TrustLink {
+        TrustLink { urn: Urn(urn), group_uid: 1, group_name: "Trust".into(), group_type: "Multi-academy trust".into(), joined: Some(joined), snapshot }
+    }
+
     #[test]
     fn before_conversion_the_school_counts_as_it_then_was() {
-        let h = history();
+        let h = history().with_trust_links(vec![trust_link(2, d(2016, 4, 1), d(2019, 6, 1))]);
         let in_2015 = h.schools_at(d(2015, 1, 27));
         assert_eq!(urns(&in_2015), vec![1, 5], "the predecessor, not the academy; 3 not open, 4 closed");
         let old = in_2015.iter().find(|s| s.urn == Urn(1)).unwrap();
@@ -411,6 +616,29 @@ mod tests {
         let academy = in_2019.iter().find(|s| s.urn == Urn(2)).unwrap();
         assert_eq!((academy.latest, academy.carried_from), (Some(Outstanding), None), "its own judgement");
         assert_eq!(h.made_from_successor_at(None, d(2019, 1, 1)), 0);
+    }
+
+    #[test]
+    fn an_academy_with_no_opening_day_counts_from_the_first_file_showing_it_open() {
+        // Academy 7: no opening day, no predecessor link; first inspected in 2018.
+        let h = RegisterHistory::build(
+            vec![life(7, Governance::AcademySponsorLed, None, None)],
+            vec![],
+            vec![visit(7, d(2018, 3, 1), Some(Good))],
+        );
+        assert!(h.schools_at(d(2015, 1, 27)).is_empty(), "not counted as open on every day");
+        assert_eq!(h.opening_unknown_left_out(Some("Stoke-on-Trent"), d(2015, 1, 27)), 1);
+        assert_eq!(
+            h.register_caveats("Stoke-on-Trent", d(2015, 1, 27))[0],
+            "One academy or free school is left out: no file gives the day it opened, and none shows it open by 27 January 2015 (an inspection, joining a trust, a register extract)."
+        );
+        assert_eq!(urns(&h.schools_at(d(2018, 3, 1))), vec![7]);
+        assert_eq!(h.opening_unknown_left_out(None, d(2018, 3, 1)), 0);
+        // Joining a trust earlier shows it open earlier.
+        let h = h.with_trust_links(vec![trust_link(7, d(2016, 9, 1), d(2018, 5, 1))]);
+        assert_eq!(urns(&h.schools_at(d(2016, 9, 1))), vec![7]);
+        assert_eq!(h.trust_at(Urn(7), d(2017, 1, 1)), TrustAt::Known { trust: "Trust".into(), since: Some(d(2016, 9, 1)) });
+        assert_eq!(h.trust_at(Urn(7), d(2018, 6, 1)), TrustAt::Unknown, "after the last snapshot listing it");
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub enum IngestError {
     },
     #[error("{file}: not a recognised file (expected a GIAS establishment extract, Ofsted inspection data or a DfE performance-table file; the header starts: {headers})")]
     UnknownFormat { file: String, headers: String },
+    #[error("{file}: a GIAS group-links snapshot is dated by its name (grouplinks_edubaseallacademiesandfree<yyyymmdd>.csv), and this name holds no date")]
+    UndatedSnapshot { file: String },
     #[error("{file}: has no data rows")]
     NoRows { file: String },
     #[error("{file}: column '{column}' is missing")]

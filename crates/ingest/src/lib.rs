@@ -9,6 +9,7 @@ mod columnar;
 mod columns;
 mod error;
 mod gias;
+mod grouplinks;
 mod links;
 mod ofsted;
 mod performance;
@@ -21,6 +22,7 @@ mod workbook;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use schoolsight_domain::as_at::TrustLink;
 use schoolsight_domain::school::SchoolLink;
 use schoolsight_domain::{Inspection, MeasureValue, School};
 use serde::Serialize;
@@ -49,6 +51,9 @@ pub enum FileKind {
     GiasLinks,
     /// Report-card inspections of the renewed framework, grades by evaluation area (JSON).
     ReportCards,
+    /// GIAS group links: on the snapshot's day, each academy's trusts, sponsors and
+    /// federations, with the day it joined each.
+    GiasGroupLinks,
 }
 
 impl FileKind {
@@ -61,6 +66,7 @@ impl FileKind {
             FileKind::SchoolList => "school_list",
             FileKind::GiasLinks => "gias_links",
             FileKind::ReportCards => "report_cards",
+            FileKind::GiasGroupLinks => "gias_group_links",
         }
     }
 }
@@ -79,6 +85,8 @@ pub struct Extract {
     pub links: Vec<SchoolLink>,
     /// Published outcome, attendance and context figures, suppressed ones as their codes.
     pub measures: Vec<MeasureValue>,
+    /// Trust, sponsor and federation memberships on a group-links snapshot's day.
+    pub trust_links: Vec<TrustLink>,
     /// The newest date the content vouches for (GIAS `LastChangedDate`), for files whose name
     /// gives none.
     pub content_date: Option<NaiveDate>,
@@ -142,6 +150,9 @@ pub fn parse_source(source: &SourceText, progress: Progress<'_>) -> Result<Parse
     } else if links::recognises(&cols) {
         let (e, r) = links::parse(&cols, &mut reader, source, progress)?;
         (FileKind::GiasLinks, e, r)
+    } else if grouplinks::recognises(&cols) {
+        let (e, r) = grouplinks::parse(&cols, &mut reader, source, progress)?;
+        (FileKind::GiasGroupLinks, e, r)
     } else if spine::recognises(&cols) {
         let (e, r) = spine::parse(&cols, &mut reader, source, progress)?;
         (FileKind::SchoolList, e, r)

@@ -5,12 +5,55 @@
 
 use std::sync::Arc;
 
-use schoolsight_domain::as_at::{GradedVisit, PredecessorLink, RegisterHistory, SchoolLife, SeriesPoint, overall_grade_removed, series_days};
+use schoolsight_domain::as_at::{
+    GradedVisit, PredecessorLink, RegisterHistory, SchoolLife, SeriesPoint, TrustLink, overall_grade_removed, series_days,
+};
 use schoolsight_domain::{CategoryOfConcern, Governance, Judgement, Phase, Status, Urn};
-use sqlx::Row;
+use schoolsight_ingest::ParsedFile;
+use sqlx::{Any, Row, Transaction};
 
+use crate::import::{Value, date, insert_batched};
 use crate::queries::{enum_value, iso, state_funded_keys, text_date};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
+
+const TRUST_LINK_INSERT: &str =
+    "INSERT INTO trust_links (urn, group_uid, snapshot_date, group_name, group_type, joined_date, source_sha256)";
+/// A snapshot's rows are what GIAS said that day: the same snapshot again changes nothing.
+const TRUST_LINK_UPSERT: &str = "ON CONFLICT (urn, group_uid, snapshot_date) DO UPDATE SET group_name = excluded.group_name, \
+     group_type = excluded.group_type, joined_date = excluded.joined_date, source_sha256 = excluded.source_sha256";
+
+/// Writes a group-links snapshot's memberships inside the file's import transaction.
+pub(crate) async fn write_trust_links(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    links: &[TrustLink],
+    file: &ParsedFile,
+) -> Result<u64, StoreError> {
+    // A school listed twice in one group on one day (it happens) is one membership: the last row.
+    let mut last: std::collections::HashMap<(i64, i64, chrono::NaiveDate), &TrustLink> = std::collections::HashMap::new();
+    let mut order = Vec::new();
+    for l in links {
+        if last.insert((l.urn.0, l.group_uid, l.snapshot), l).is_none() {
+            order.push((l.urn.0, l.group_uid, l.snapshot));
+        }
+    }
+    let rows = order
+        .iter()
+        .map(|key| {
+            let l = last[key];
+            vec![
+                Value::Int(Some(l.urn.0)),
+                Value::Int(Some(l.group_uid)),
+                date(Some(l.snapshot)),
+                Value::Text(Some(l.group_name.clone())),
+                Value::Text(Some(l.group_type.clone())),
+                date(l.joined),
+                Value::Text(Some(file.sha256.clone())),
+            ]
+        })
+        .collect();
+    Ok(insert_batched(tx, backend, TRUST_LINK_INSERT, TRUST_LINK_UPSERT, rows, &mut |_| {}).await?)
+}
 
 /// The history read for one data version, and its series once asked for.
 pub(crate) struct ProfileCache {
@@ -51,13 +94,39 @@ impl Store {
     }
 
     async fn load_history(&self) -> Result<RegisterHistory, StoreError> {
-        Ok(RegisterHistory::build(self.school_lives().await?, self.conversion_links().await?, self.graded_visits().await?))
+        Ok(RegisterHistory::build(self.school_lives().await?, self.conversion_links().await?, self.graded_visits().await?)
+            .with_trust_links(self.trust_links().await?))
+    }
+
+    /// Every group-links row of every snapshot imported.
+    async fn trust_links(&self) -> Result<Vec<TrustLink>, StoreError> {
+        let rows = sqlx::query("SELECT urn, group_uid, snapshot_date, group_name, group_type, joined_date FROM trust_links")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TrustLink {
+                    urn: Urn(row.try_get("urn")?),
+                    group_uid: row.try_get("group_uid")?,
+                    group_name: row.try_get("group_name")?,
+                    group_type: row.try_get("group_type")?,
+                    joined: text_date(row.try_get("joined_date")?)?,
+                    snapshot: text_date(Some(row.try_get("snapshot_date")?))?.expect("present"),
+                })
+            })
+            .collect()
+    }
+
+    /// What the register on `at` cannot say of `la` (academies left out for want of an opening
+    /// day, trusts not known on the day), in words for a profile's caveats.
+    pub async fn register_caveats(&self, la: &str, at: chrono::NaiveDate) -> Result<Vec<String>, StoreError> {
+        Ok(self.register_history().await?.register_caveats(la, at))
     }
 
     async fn school_lives(&self) -> Result<Vec<SchoolLife>, StoreError> {
         let keys = state_funded_keys();
         let rows = sqlx::query(
-            "SELECT urn, name, la_name, type_name, phase, governance, trust, status, open_date, close_date \
+            "SELECT urn, name, la_name, type_name, phase, governance, trust, status, open_date, close_date, extract_date \
              FROM schools WHERE governance IN ($1, $2, $3, $4)",
         )
         .bind(keys[0])
@@ -79,6 +148,7 @@ impl Store {
                     status: enum_value(row.try_get("status")?, Status::from_key)?,
                     open_date: text_date(row.try_get("open_date")?)?,
                     close_date: text_date(row.try_get("close_date")?)?,
+                    register_date: text_date(row.try_get("extract_date")?)?,
                 })
             })
             .collect()

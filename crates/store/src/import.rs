@@ -36,6 +36,8 @@ pub struct ImportedFile {
     pub visits_redated: u64,
     pub report_card_grades_written: u64,
     pub links_written: u64,
+    /// Trust, sponsor and federation memberships written (GIAS group-links snapshots).
+    pub trust_links_written: u64,
     /// Outcome and attendance figures written (performance-table files).
     pub measures_written: u64,
 }
@@ -132,6 +134,21 @@ const SCHOOL_FROM_LIST: &str = "ON CONFLICT (urn) DO UPDATE SET name = excluded.
      from_register = 1, source_sha256 = excluded.source_sha256 \
      WHERE schools.from_register = 0 OR schools.name LIKE 'URN % (name not in bundled data)'";
 
+/// Only the opening day, and only where the stored row has none (every listed school is
+/// stored by the statement before this one, so nothing new is inserted).
+const OPEN_DATE_FROM_LIST: &str = "ON CONFLICT (urn) DO UPDATE SET open_date = excluded.open_date \
+     WHERE schools.open_date IS NULL AND excluded.open_date IS NOT NULL";
+
+fn copy_row(row: &[Value]) -> Vec<Value> {
+    row.iter()
+        .map(|v| match v {
+            Value::Int(x) => Value::Int(*x),
+            Value::Real(x) => Value::Real(*x),
+            Value::Text(x) => Value::Text(x.clone()),
+        })
+        .collect()
+}
+
 const INSPECTION_INSERT: &str = "INSERT INTO inspections (urn, start_date, end_date, publication_date, \
      number, kind, grade, category, urn_at_time, graded, outcome, quality_of_education, \
      behaviour_and_attitudes, personal_development, leadership_and_management, early_years, sixth_form, \
@@ -191,7 +208,8 @@ pub(crate) fn source_rank(kind: FileKind) -> i64 {
         | FileKind::PerformanceTables
         | FileKind::InspectionHistory
         | FileKind::SchoolList
-        | FileKind::GiasLinks => 1,
+        | FileKind::GiasLinks
+        | FileKind::GiasGroupLinks => 1,
     }
 }
 
@@ -303,8 +321,12 @@ impl Store {
             FileKind::SchoolList => (history::name_las(&mut tx, &e.schools).await?, SCHOOL_FROM_LIST),
             _ => (e.schools.clone(), SCHOOL_FROM_REGISTER),
         };
-        let register = last_per_key(&listed, |s| s.urn).into_iter().map(|s| school_values(s, true, file)).collect();
+        let register: Vec<Vec<Value>> = last_per_key(&listed, |s| s.urn).into_iter().map(|s| school_values(s, true, file)).collect();
+        let opened = if file.kind == FileKind::SchoolList { register.iter().map(|r| copy_row(r)).collect() } else { Vec::new() };
         let schools_written = insert_batched(&mut tx, self.backend, SCHOOL_INSERT, conflict, register, &mut tick).await?;
+        // The school list's opening day fills one no register extract gave (an academy is
+        // otherwise placed in time only by other evidence: `domain::as_at`).
+        insert_batched(&mut tx, self.backend, SCHOOL_INSERT, OPEN_DATE_FROM_LIST, opened, &mut |_| {}).await?;
         let mentioned = last_per_key(&e.mentioned_schools, |s| s.urn)
             .into_iter()
             .map(|s| school_values(s, false, file))
@@ -320,6 +342,7 @@ impl Store {
             insert_batched(&mut tx, self.backend, INSPECTION_INSERT, INSPECTION_UPSERT, inspections, &mut tick).await?;
         let report_card_grades_written = history::write_report_cards(&mut tx, self.backend, &visits.inspections, file).await?;
         let links_written = history::write_links(&mut tx, self.backend, &e.links, file).await?;
+        let trust_links_written = crate::as_at::write_trust_links(&mut tx, self.backend, &e.trust_links, file).await?;
         let measures = last_per_key(&e.measures, |m| (m.subject.key(), m.year, m.measure, m.group))
             .into_iter()
             .map(|m| measure_values(m, file))
@@ -338,6 +361,7 @@ impl Store {
             visits_redated: visits.redated,
             report_card_grades_written,
             links_written,
+            trust_links_written,
         }))
     }
 }

@@ -163,8 +163,10 @@ impl Store {
 
     pub async fn la_profile(&self, la: &str, at: NaiveDate, thresholds: &Thresholds) -> Result<LaProfile, StoreError> {
         let la = self.resolve_la(la).await?;
-        let schools = self.register_history().await?.schools_at(at);
-        Ok(LaProfile::build(&la, at, &schools, thresholds))
+        let history = self.register_history().await?;
+        let mut profile = LaProfile::build(&la, at, &history.schools_at(at), thresholds);
+        profile.caveats.extend(history.register_caveats(&la, at));
+        Ok(profile)
     }
 
     pub async fn ranking(&self, at: NaiveDate, group: PhaseGroup, thresholds: &Thresholds) -> Result<LaRanking, StoreError> {
