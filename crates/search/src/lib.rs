@@ -204,11 +204,24 @@ impl SearchIndex {
                     date: optional(f.date),
                     about: optional(f.about),
                     score,
-                    snippet_html: snippets.snippet_from_doc(&found).to_html(),
+                    snippet_html: readable_snippet(&snippets.snippet_from_doc(&found).to_html()),
                 })
             })
             .collect()
     }
+}
+
+/// Whether a character is a converted PDF's furniture rather than text: bullets from symbol
+/// fonts (the private use area, e.g. U+F06E, U+F0B7), box and block glyphs, geometric shapes
+/// and bullets, the replacement character.
+fn is_glyph(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0x2500..=0x25FF | 0x2022 | 0x2023 | 0x2043 | 0x2219 | 0xFFFD)
+}
+
+/// A snippet as a reader should see it: glyphs out, whitespace single.
+fn readable_snippet(html: &str) -> String {
+    let text: String = html.chars().map(|c| if is_glyph(c) { ' ' } else { c }).collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -241,6 +254,16 @@ mod tests {
         assert!(hits[0].snippet_html.contains("<b>"), "{}", hits[0].snippet_html);
         // Stemming: "inspected" finds "inspections".
         assert_eq!(index.search("inspected", 10).unwrap()[0].id, "b");
+    }
+
+    #[test]
+    fn snippets_carry_no_pdf_bullets_or_box_glyphs() {
+        let index = SearchIndex::in_memory().unwrap();
+        // U+F06E is the Wingdings bullet the seed letters' conversion left, U+F0B7 Symbol's.
+        index.upsert(&[letter("a", "t", "Leaders should:\n\u{f06e} improve governance\n\u{f0b7} raise \u{25a0} attendance \u{2022} now")]).unwrap();
+        let hit = &index.search("governance", 5).unwrap()[0];
+        assert!(!hit.snippet_html.chars().any(is_glyph), "{}", hit.snippet_html);
+        assert!(hit.snippet_html.contains("Leaders should: improve <b>governance</b> raise attendance now"), "{}", hit.snippet_html);
     }
 
     #[test]
