@@ -1,11 +1,10 @@
 //! Gradient-boosted trees (perpetual, log-loss), seeded and single-threaded so the same data
-//! and seed give the same probabilities; Shapley contributions explain each score.
+//! and seed give the same probabilities; Shapley contributions ([`shapley`]) explain each score.
 
-use perpetual::booster::config::ContributionsMethod;
 use perpetual::objective::Objective;
 use perpetual::{Matrix, PerpetualBooster};
 
-use crate::RiskError;
+use crate::{RiskError, shapley};
 
 /// perpetual's one complexity knob (its documentation calls 0.5–1.0 ordinary). On the real
 /// history's back-tests 1.0 ranked better than 0.3, 0.5, 1.5 and 2.0.
@@ -61,16 +60,17 @@ impl Gbdt {
             .predict(&Matrix::new(&data, rows.len(), self.columns), false)
     }
 
-    /// Each row's Shapley contributions to its log-odds, one per feature (the bias dropped).
+    /// Each row's Shapley contributions to its log-odds, one per feature (the expected
+    /// log-odds, the same for every row, dropped).
     pub fn contributions(&self, rows: &[Vec<f64>]) -> Vec<Vec<f64>> {
-        let data = column_major(rows, self.columns);
-        let matrix = Matrix::new(&data, rows.len(), self.columns);
-        let flat = self
-            .booster
-            .predict_contributions(&matrix, ContributionsMethod::Shapley, false);
-        flat.chunks(self.columns + 1)
-            .map(|c| c[..self.columns].to_vec())
+        rows.iter()
+            .map(|row| shapley::contributions(&self.booster, row).0)
             .collect()
+    }
+
+    /// The fitted booster, for explaining it.
+    pub(crate) fn booster(&self) -> &PerpetualBooster {
+        &self.booster
     }
 }
 

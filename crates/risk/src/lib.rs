@@ -10,6 +10,7 @@ pub mod logistic;
 pub mod metrics;
 pub mod models;
 pub mod reasons;
+pub mod shapley;
 pub mod target;
 
 use chrono::NaiveDate;
