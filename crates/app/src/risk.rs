@@ -49,7 +49,11 @@ pub fn history(records: RiskRecords) -> History {
             value: f.value,
         })
         .collect();
-    let events = records.inspections.iter().map(InspectionEvent::from_inspection).collect();
+    let events = records
+        .inspections
+        .iter()
+        .map(|r| InspectionEvent::from_inspection(&r.visit, r.snapshot_of))
+        .collect();
     History::new(events)
         .with_schools(schools)
         .with_measures(measures)

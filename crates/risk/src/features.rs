@@ -268,7 +268,7 @@ impl History {
             events.extend(
                 self.events_of(current)
                     .iter()
-                    .filter(|e| e.start_date <= as_at)
+                    .filter(|e| e.known_on(as_at))
                     .map(|e| (e, inherited)),
             );
             // A link dates from the successor's opening: before it, nothing is inherited.
@@ -525,11 +525,14 @@ impl JudgementFacts {
                 .iter()
                 .filter_map(|e| e.grade.map(|g| (e.start_date, g)))
                 .collect(),
+            // A later snapshot's detail of the last visit is not known at D (see
+            // `InspectionEvent::detail_known_from`): read as the timeline alone records it.
             last_graded: last.map(|e| {
+                let known = e.detail_known_on(as_at);
                 (
                     e.start_date,
-                    key_judgements_below_good(&e.sub_judgements),
-                    e.category.is_some(),
+                    key_judgements_below_good(&e.sub_judgements).filter(|_| known),
+                    known && e.category.is_some(),
                 )
             }),
             ungraded_since_last: timeline
@@ -605,8 +608,8 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::input::{CaseworkFlag, LetterAction};
-    use schoolsight_domain::AcademicYear;
     use schoolsight_domain::judgement::SubJudgements;
+    use schoolsight_domain::{AcademicYear, CategoryOfConcern};
 
     pub(crate) fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -622,11 +625,23 @@ pub(crate) mod tests {
         as_at: NaiveDate,
     ) -> History {
         let known = |closed: Option<NaiveDate>| closed.filter(|c| *c <= as_at);
+        // A snapshot taken after D is not in such a database: its visits are there only as
+        // the complete timeline lists them (graded, with an overall grade, and no detail).
+        let as_known = |e: &InspectionEvent| match e.detail_known_from {
+            Some(from) if from > as_at => (e.graded && e.grade.is_some()).then(|| InspectionEvent {
+                sub_judgements: SubJudgements::default(),
+                category: None,
+                report_card: Vec::new(),
+                detail_known_from: None,
+                ..e.clone()
+            }),
+            _ => Some(e.clone()),
+        };
         History::new(
             events
                 .iter()
                 .filter(|e| e.start_date <= as_at)
-                .cloned()
+                .filter_map(as_known)
                 .collect(),
         )
         .with_schools(
@@ -713,10 +728,12 @@ pub(crate) mod tests {
 
     prop_compose! {
         fn event()(urn in 1i64..8, offset in 0u64..6000, grade in 1u8..5, graded in prop::bool::weighted(0.8),
-                   sub in prop::option::of(1u8..5)) -> InspectionEvent {
+                   sub in prop::option::of(1u8..5), snapshot_after in prop::option::of(0u64..4000)) -> InspectionEvent {
             let mut e = InspectionEvent::graded(Urn(urn), base() + Days::new(offset), grade);
             e.graded = graded;
             e.sub_judgements = SubJudgements { quality_of_education: sub, ..SubJudgements::default() };
+            e.category = (grade == 4).then_some(CategoryOfConcern::SpecialMeasures);
+            e.detail_known_from = snapshot_after.map(|days| e.start_date + Days::new(days));
             e
         }
     }
@@ -768,6 +785,36 @@ pub(crate) mod tests {
                 prop_assert!(same(&a.features(Urn(urn)), &b.features(Urn(urn))), "school {urn} at {as_at}");
             }
         }
+    }
+
+    #[test]
+    fn a_later_snapshots_detail_is_unknown_before_it_was_taken() {
+        // A 2014 visit whose sub-judgements survive only in a February 2022 snapshot: in 2016
+        // nobody could know them from that file (it keeps a visit only while nothing replaced
+        // it), so they are missing then and read from 2022; its overall grade, listed by the
+        // complete timeline, is known throughout. An ungraded visit known only from the same
+        // snapshot does not exist for 2016.
+        let mut graded = InspectionEvent::graded(Urn(1), day("2014-03-01"), 2);
+        graded.sub_judgements = SubJudgements {
+            quality_of_education: Some(3),
+            ..SubJudgements::default()
+        };
+        graded.detail_known_from = Some(day("2022-02-28"));
+        let mut short = InspectionEvent::graded(Urn(1), day("2015-06-01"), 2);
+        short.graded = false;
+        short.grade = None;
+        short.detail_known_from = Some(day("2022-02-28"));
+        let history = History::new(vec![graded, short])
+            .with_schools(vec![facts(1, "Derby", None, None, vec![])]);
+        let columns = Feature::columns();
+        let value = |at: &str, f: Feature| {
+            AsAt::new(&history, day(at)).features(Urn(1))[columns.iter().position(|c| *c == f).unwrap()]
+        };
+        assert_eq!(value("2016-01-01", Feature::LastGrade), 2.0);
+        assert!(value("2016-01-01", Feature::LastSubJudgementBelowGood).is_nan());
+        assert_eq!(value("2016-01-01", Feature::UngradedVisitsSinceLast), 0.0);
+        assert_eq!(value("2022-03-01", Feature::LastSubJudgementBelowGood), 1.0);
+        assert_eq!(value("2022-03-01", Feature::UngradedVisitsSinceLast), 1.0);
     }
 
     #[test]

@@ -51,6 +51,16 @@ pub struct InspectionEvent {
     pub sub_judgements: SubJudgements,
     /// Report-card areas (renewed framework); empty before November 2025.
     pub report_card: Vec<(ReportCardArea, ReportCardGrade)>,
+    /// The day the file that gave this visit's detail was taken, when that file is a snapshot
+    /// (Ofsted's "latest and previous inspection" statistics, a register extract); `None` when
+    /// the visit comes from a complete series published as inspections happened.
+    ///
+    /// Why it matters: a snapshot keeps a school's earlier visit only if nothing has replaced
+    /// it since, so whether a 2014 visit's sub-judgements survive in a 2022 file depends on
+    /// what happened after 2014. Read as at an earlier date, such detail would leak the future;
+    /// see [`InspectionEvent::known_on`].
+    #[serde(default)]
+    pub detail_known_from: Option<NaiveDate>,
 }
 
 impl InspectionEvent {
@@ -64,13 +74,18 @@ impl InspectionEvent {
             category: None,
             sub_judgements: SubJudgements::default(),
             report_card: Vec::new(),
+            detail_known_from: None,
         }
     }
 
     /// The model's view of a stored inspection: a visit no file called graded or ungraded
     /// counts as graded when it carries an overall grade (the scraped timeline lists graded
-    /// judgements only).
-    pub fn from_inspection(inspection: &Inspection) -> InspectionEvent {
+    /// judgements only). `detail_known_from` is the snapshot date of the file that gave it, if
+    /// that file is a snapshot.
+    pub fn from_inspection(
+        inspection: &Inspection,
+        detail_known_from: Option<NaiveDate>,
+    ) -> InspectionEvent {
         let detail = &inspection.detail;
         let grade = inspection.judgement.map(|j| j.grade());
         InspectionEvent {
@@ -83,7 +98,22 @@ impl InspectionEvent {
             category: inspection.category,
             sub_judgements: detail.sub_judgements,
             report_card: detail.report_card.clone(),
+            detail_known_from,
         }
+    }
+
+    /// Whether its detail (sub-judgements, category, report-card areas) was published by `day`.
+    pub fn detail_known_on(&self, day: NaiveDate) -> bool {
+        self.detail_known_from.is_none_or(|from| from <= day)
+    }
+
+    /// Whether a user on `day` could know of this visit: it had happened, and either its
+    /// source had been published or it is a graded judgement with an overall grade (published
+    /// with its report, and listed by the complete timeline whatever a later snapshot keeps).
+    /// An ungraded visit known only from a later snapshot is unknown on `day`.
+    pub fn known_on(&self, day: NaiveDate) -> bool {
+        self.start_date <= day
+            && (self.detail_known_on(day) || (self.graded && self.grade.is_some()))
     }
 
     pub fn is_report_card(&self) -> bool {

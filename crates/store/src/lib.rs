@@ -28,8 +28,8 @@ pub use casework::{
 pub use import::{ImportOutcome, ImportedFile};
 pub use letters::{LetterAction, LetterOutcome, NewLetter, SchoolLink, StoredLetter, letter_id, normalise_postcode};
 pub use outcomes::{LaOutcomes, LaRank, SchoolOutcomes, SimilarSchools};
-pub use risk::{OpenSpan, RecordedSchool, RiskRecords, SchoolFigure};
-pub use queries::{LaSchool, SchoolHistory, SchoolHit, Totals};
+pub use risk::{OpenSpan, RecordedSchool, RecordedVisit, RiskRecords, SchoolFigure};
+pub use queries::{LaSchool, LatestData, SchoolHistory, SchoolHit, Totals};
 
 /// The database an application instance works on.
 #[derive(Clone)]

@@ -40,10 +40,23 @@ pub struct RecordedSchool {
     pub recorded_on: Option<NaiveDate>,
 }
 
+/// A stored visit and, when the file that last wrote it is a snapshot of schools' latest
+/// inspections (Ofsted's MI and statistics, a register extract) rather than a complete series
+/// (the scraped timeline, the report cards), the day that snapshot was taken.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedVisit {
+    pub visit: Inspection,
+    pub snapshot_of: Option<NaiveDate>,
+}
+
+/// The file kinds that list every inspection as it happened; any other file keeps only each
+/// school's latest visits as at its date.
+const COMPLETE_SERIES: [&str; 2] = ["inspection_history", "report_cards"];
+
 #[derive(Debug, Clone, Default)]
 pub struct RiskRecords {
     pub schools: Vec<RecordedSchool>,
-    pub inspections: Vec<Inspection>,
+    pub inspections: Vec<RecordedVisit>,
     /// (successor, predecessor): an academy and the school it replaced, from either side's link.
     pub predecessors: Vec<(Urn, Urn)>,
     pub figures: Vec<SchoolFigure>,
@@ -85,7 +98,7 @@ impl Store {
             .collect()
     }
 
-    async fn all_visits(&self) -> Result<Vec<Inspection>, StoreError> {
+    async fn all_visits(&self) -> Result<Vec<RecordedVisit>, StoreError> {
         let mut cards: HashMap<(i64, String), Vec<(ReportCardArea, ReportCardGrade)>> =
             HashMap::new();
         let rows = sqlx::query("SELECT urn, start_date, area, grade FROM report_card_grades ORDER BY urn, start_date, area")
@@ -102,9 +115,12 @@ impl Store {
                 .push((area, word));
         }
         let rows = sqlx::query(
-            "SELECT urn, start_date, end_date, publication_date, number, kind, grade, category, urn_at_time, graded, \
-             outcome, quality_of_education, behaviour_and_attitudes, personal_development, leadership_and_management, \
-             early_years, sixth_form, safeguarding_effective FROM inspections ORDER BY urn, start_date",
+            "SELECT i.urn, i.start_date, i.end_date, i.publication_date, i.number, i.kind, i.grade, i.category, \
+             i.urn_at_time, i.graded, i.outcome, i.quality_of_education, i.behaviour_and_attitudes, \
+             i.personal_development, i.leadership_and_management, i.early_years, i.sixth_form, \
+             i.safeguarding_effective, f.kind AS source_kind, f.extract_date AS source_date \
+             FROM inspections i LEFT JOIN import_files f ON f.sha256 = i.source_sha256 \
+             ORDER BY i.urn, i.start_date",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -113,7 +129,11 @@ impl Store {
                 let mut visit = visit_from(row)?;
                 let key = (row.try_get("urn")?, row.try_get("start_date")?);
                 visit.detail.report_card = cards.remove(&key).unwrap_or_default();
-                Ok(visit)
+                let kind: Option<String> = row.try_get("source_kind")?;
+                let snapshot = kind.is_some_and(|k| !COMPLETE_SERIES.contains(&k.as_str()));
+                // A snapshot with no date of its own is known from no earlier than the visit.
+                let taken = day_of(row.try_get("source_date")?)?.unwrap_or(visit.start_date);
+                Ok(RecordedVisit { snapshot_of: snapshot.then_some(taken.max(visit.start_date)), visit })
             })
             .collect()
     }
