@@ -4,12 +4,12 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use schoolsight_domain::{CategoryOfConcern, Judgement};
+use schoolsight_domain::Judgement;
 
 use crate::dates::{DateRange, first_date_range};
 use crate::layout::{Block, Line, Part, leading_bullets};
 use crate::lists::{ListItem, build_list};
-use crate::model::{MonitoringJudgement, NamedPlace};
+use crate::model::{MonitoringJudgement, MonitoringReason, NamedPlace};
 use crate::places::{split_postcode, town_of};
 use crate::words::{head, phrase, tail};
 
@@ -30,19 +30,6 @@ static VISIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
     phrase(
         r"\b(?:visit|visited|inspection dates?|during the period|in the period|focused inspection week|were inspected)\b",
     )
-});
-
-static CATEGORY: LazyLock<[(CategoryOfConcern, Regex); 2]> = LazyLock::new(|| {
-    [
-        (
-            CategoryOfConcern::SpecialMeasures,
-            phrase(r"requires special measures|(?:placed|is) in special measures"),
-        ),
-        (
-            CategoryOfConcern::SeriousWeaknesses,
-            phrase(r"(?:has|have|judged to have) serious weaknesses"),
-        ),
-    ]
 });
 
 const SCHOOL_WORDS: &[&str] = &["school", "academy", "college"];
@@ -69,8 +56,64 @@ pub(crate) fn monitoring_judgement(blocks: &[Block]) -> Option<MonitoringJudgeme
         let whole = caps.get(0)?;
         Some(MonitoringJudgement {
             effective: caps.get(1).is_none(),
+            progress: None,
             text: sentence_around(text, whole.start(), whole.end()).to_string(),
         })
+    })
+    .or_else(|| blocks.iter().find_map(|block| progress_judgement(block.text())))
+}
+
+/// Special measures and serious weaknesses monitoring letters before 2015 judge progress:
+/// "The school is making reasonable progress towards the removal of special measures."
+static PROGRESS: LazyLock<Regex> = LazyLock::new(|| {
+    phrase(r"\b(?:is|are|has|have)\s+(?:made|making)\s+(good|reasonable|satisfactory|inadequate|limited|insufficient)\s+progress\s+(?:towards|in)\b")
+});
+
+fn progress_judgement(text: &str) -> Option<MonitoringJudgement> {
+    let caps = PROGRESS.captures(text)?;
+    let whole = caps.get(0)?;
+    let grade = caps.get(1)?.as_str().to_lowercase();
+    let sentence = sentence_around(text, whole.start(), whole.end()).to_string();
+    Some(MonitoringJudgement {
+        effective: matches!(grade.as_str(), "good" | "reasonable" | "satisfactory"),
+        progress: Some(format!("{grade} progress")),
+        text: sentence,
+    })
+}
+
+/// "… judged to require improvement following the section 5 inspection in November 2016":
+/// the month of the judgement that a monitoring letter's reason names.
+static JUDGED_IN: LazyLock<Regex> = LazyLock::new(|| {
+    phrase(r"judged\s+to\s+(?:require\s+improvement|have\s+serious\s+weaknesses|require\s+special\s+measures)[^.]{0,80}?\binspection\s+(?:in|on)\s+((?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})")
+});
+
+static REASON_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    phrase(r"judged to require improvement|two successive judgements of requires improvement|special measures|serious weaknesses")
+});
+
+/// The previous judgement a monitoring letter's reason implies (a school monitored for
+/// requiring improvement was last judged so; one in a category, inadequate), with the month
+/// where the letter gives it, and the sentence that says so.
+pub(crate) fn previous_from_reason(
+    flat: &str,
+    reason: MonitoringReason,
+) -> Option<crate::report::Sourced<(Judgement, Option<String>)>> {
+    let judgement = match reason {
+        MonitoringReason::RequiresImprovement | MonitoringReason::RequiresImprovementTwice => Judgement::RequiresImprovement,
+        MonitoringReason::SpecialMeasures | MonitoringReason::SeriousWeaknesses => Judgement::Inadequate,
+        MonitoringReason::Unstated => return None,
+    };
+    if let Some(caps) = JUDGED_IN.captures(flat) {
+        let whole = caps.get(0)?;
+        return Some(crate::report::Sourced {
+            value: (judgement, caps.get(1).map(|m| m.as_str().to_string())),
+            source: sentence_around(flat, whole.start(), whole.end()).to_string(),
+        });
+    }
+    let m = REASON_SENTENCE.find(flat)?;
+    Some(crate::report::Sourced {
+        value: (judgement, None),
+        source: sentence_around(flat, m.start(), m.end()).to_string(),
     })
 }
 
@@ -121,19 +164,6 @@ pub(crate) fn labelled_value(lines: &[Line], label: &str) -> Option<String> {
     })
 }
 
-/// A grade written in words ("Requires Improvement"), alone.
-pub(crate) fn judgement_named(value: &str) -> Option<Judgement> {
-    schoolsight_domain::parse_judgement_and_category(value, None).ok()?.0
-}
-
-/// The category of concern a report places the school in.
-pub(crate) fn category_of_concern(flat: &str) -> Option<CategoryOfConcern> {
-    CATEGORY
-        .iter()
-        .find(|(_, re)| re.is_match(flat))
-        .map(|(category, _)| *category)
-}
-
 fn names_a_school(text: &str) -> bool {
     let lower = text.to_lowercase();
     lower
@@ -171,6 +201,7 @@ pub(crate) fn visit_dates(title: Option<&str>, lines: &[Line], blocks: &[Block])
         .and_then(first_date_range)
         .or_else(|| labelled_value(lines, "Inspection dates").and_then(|v| first_date_range(&v)))
         .or_else(|| labelled_value(lines, "Inspection date").and_then(|v| first_date_range(&v)))
+        .or_else(|| crate::report::inspection_dates(lines).and_then(|v| first_date_range(&v)))
         .or_else(|| blocks.iter().find_map(|b| dated_visit_sentence(b.text())))
 }
 
@@ -213,10 +244,6 @@ mod tests {
             Some("9–10 November 2016")
         );
         assert_eq!(labelled_value(&lines, "Overall effectiveness"), None);
-        assert_eq!(
-            judgement_named("Requires Improvement"),
-            Some(Judgement::RequiresImprovement)
-        );
     }
 
     #[test]

@@ -116,12 +116,61 @@ static REASONS: LazyLock<Vec<(MonitoringReason, Regex)>> = LazyLock::new(|| {
 /// presented as a report.
 static REPORT_ANCHOR: LazyLock<Regex> = LazyLock::new(|| phrase(r"\bunique reference number\b"));
 
+/// Kinds named by the act, standards or programme a document is made under, each needing both
+/// of its phrases; weighed before the kinds above, whose phrases they may share ("section 8").
+static NAMED_KINDS: LazyLock<Vec<(LetterKind, Regex, Regex)>> = LazyLock::new(|| {
+    [
+        (
+            LetterKind::EarlierFramework,
+            r"section 10 of the School Inspections Act 1996|section 9 of the Education \(Schools\) Act 1992",
+            r"\b(?:registered|reporting) inspector\b|unique reference number|inspection number",
+        ),
+        (
+            LetterKind::IndependentSchool,
+            r"independent school standards",
+            r"Education and Skills Act 2008|section 162A of the Education Act 2002|DfE registration number",
+        ),
+        (
+            LetterKind::ShortInspection,
+            r"^short inspection of\b|this (?:was|is) the (?:first|second|third) short inspection",
+            r"section 8 of the Education Act 2005",
+        ),
+        (
+            LetterKind::UngradedInspection,
+            r"this (?:was|is) the (?:first|second|third) ungraded inspection|\bungraded inspection (?:carried out )?under section 8",
+            r"section 8 of the Education Act 2005",
+        ),
+    ]
+    .into_iter()
+    .map(|(kind, defining, second)| (kind, phrase(defining), phrase(second)))
+    .collect()
+});
+
+/// A section 8 inspection that became a full one: its report is a section 5 report.
+static DEEMED_SECTION_5: LazyLock<Regex> = LazyLock::new(|| phrase(r"deemed (?:to be )?a section 5 inspection"));
+
+fn named_kind(title: &str, flat: &str) -> Option<(LetterKind, Vec<String>)> {
+    if DEEMED_SECTION_5.is_match(flat) {
+        return None;
+    }
+    NAMED_KINDS.iter().find_map(|(kind, defining, second)| {
+        let first = defining.find(title).or_else(|| defining.find(flat))?;
+        let other = second.find(flat)?;
+        Some((*kind, vec![first.as_str().to_string(), other.as_str().to_string()]))
+    })
+}
+
 /// The kind of the document whose title and body (flattened to one line) are given, with the
 /// phrases that decided it.
 pub(crate) fn classify(title: &str, flat: &str) -> (LetterKind, Vec<String>) {
+    if let Some(named) = named_kind(title, flat) {
+        return named;
+    }
+    let deemed = DEEMED_SECTION_5.find(flat).map(|m| m.as_str().to_string());
     let found: Vec<(&Signal, &str)> = SIGNALS
         .iter()
         .filter_map(|s| s.pattern.find(flat).map(|m| (s, m.as_str())))
+        .filter(|(s, _)| deemed.is_none() || s.candidate != Candidate::SchoolMonitoring)
         .collect();
     let defined: Vec<Candidate> = found
         .iter()

@@ -112,7 +112,8 @@ pub(crate) fn clean_lines(text: &str) -> Vec<Line> {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\u{c}', "\n\u{c}\n");
-    let raw: Vec<&str> = normalised.split('\n').collect();
+    let split: Vec<String> = normalised.split('\n').flat_map(split_inline_bullets).collect();
+    let raw: Vec<&str> = split.iter().map(String::as_str).collect();
     let running = running_headers(&raw);
     let mut lines = Vec::new();
     let mut gap = Gap::Blank;
@@ -201,6 +202,35 @@ fn strip_markup(text: &str) -> String {
     out.trim().to_string()
 }
 
+/// Glyph bullets a list keeps when its lines are run together into one paragraph.
+const INLINE_BULLETS: &[char] = &['•', '▪', '●', '■', '◼'];
+
+/// A line holding several glyph bullets ("• ensure that … • embed the … • sharpen …", a list
+/// pasted as one paragraph) as one line per bullet, any words before the first kept as their
+/// own line. A single glyph inside a line is left alone: it may be a separator.
+fn split_inline_bullets(line: &str) -> Vec<String> {
+    let marks = line
+        .char_indices()
+        .filter(|(i, c)| {
+            INLINE_BULLETS.contains(c) && line[*i + c.len_utf8()..].starts_with(' ') && (*i == 0 || line[..*i].ends_with(' '))
+        })
+        .map(|(i, _)| i)
+        .collect::<Vec<_>>();
+    if marks.len() < 2 {
+        return vec![line.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    for &at in &marks {
+        if !line[from..at].trim().is_empty() {
+            out.push(line[from..at].trim_end().to_string());
+        }
+        from = at;
+    }
+    out.push(line[from..].to_string());
+    out
+}
+
 fn is_private_use(c: char) -> bool {
     ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
@@ -227,9 +257,22 @@ fn split_bullet(raw: &str) -> (Option<usize>, &str) {
         '–' | '—' if spaced => 1,
         '•' | '◼' | '▪' | '■' | '●' => 0,
         c if is_private_use(c) => 0,
+        c if c.is_ascii_digit() => return numbered(body),
         _ => return (None, body),
     };
     (Some(level), rest)
+}
+
+/// "1. …" or "2) …": an item of a list retyped with numbers, a top-level bullet.
+fn numbered(body: &str) -> (Option<usize>, &str) {
+    let digits = body.chars().take_while(char::is_ascii_digit).count();
+    let rest = &body[digits..];
+    match rest.strip_prefix(['.', ')']) {
+        Some(after) if digits <= 2 && after.starts_with(' ') && after.trim_start().starts_with(char::is_alphabetic) => {
+            (Some(0), after)
+        }
+        _ => (None, body),
+    }
 }
 
 /// The length most lines reach: the wrap width of text wrapped into lines (the 90th

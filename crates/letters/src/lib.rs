@@ -19,11 +19,17 @@ mod numbers;
 mod pdf;
 mod people;
 mod places;
+mod readable;
+mod recognise;
+mod vocabulary;
+mod report;
 mod words;
 
 pub use dates::DateRange;
 pub use document::{Document, Format, MAX_BYTES, document_from_bytes, read_document};
 pub use error::LetterError;
+pub use recognise::{Fingerprint, not_a_letter};
+pub use vocabulary::{KINDS, kind_key, kind_label};
 pub use lists::ListItem;
 pub use model::{
     FieldSource, FocusedOutcomes, JudgementArea, KeyJudgement, Letter, LetterKind, MonitoringJudgement, MonitoringReason, NamedPlace, OutcomeCount, Recipient,
@@ -68,8 +74,15 @@ impl<'a> Reading<'a> {
     }
 }
 
-/// Reads a letter or report from its text. Never panics, whatever the text.
+/// Reads a letter or report from its text. Never panics, whatever the text. Text that is not
+/// language (a PDF's custom font encoding, glyph codes) gives a letter with only `unreadable`.
 pub fn parse(text: &str) -> Letter {
+    if let Some(reason) = readable::unreadable(text) {
+        return Letter {
+            unreadable: Some(reason),
+            ..Letter::default()
+        };
+    }
     let lines = layout::clean_lines(text);
     let reading = Reading::new(&lines);
     let parts = layout::parts(&reading.blocks);
@@ -90,29 +103,107 @@ pub fn parse(text: &str) -> Letter {
         ..Letter::default()
     };
     match kind {
-        LetterKind::SchoolMonitoring { .. } => {
+        LetterKind::SchoolMonitoring { reason } => {
             letter.school = recipient_school(recipient.as_ref());
             letter.monitoring_judgement = findings::monitoring_judgement(&reading.blocks);
             letter.further_actions = findings::further_actions(&reading.blocks);
+            monitoring_fields(&mut letter, &reading, reason);
+        }
+        LetterKind::ShortInspection | LetterKind::UngradedInspection => {
+            letter.school = recipient_school(recipient.as_ref());
+            letter.further_actions = findings::further_actions(&reading.blocks);
+            sole_inspector(&mut letter, &reading);
         }
         LetterKind::SchoolReport => {
-            letter.school = findings::report_school(reading.body);
-            letter.overall_effectiveness = report_grade(&reading, "Overall effectiveness");
-            letter.previous_judgement = report_grade(&reading, "Overall effectiveness at previous inspection");
-            letter.category_of_concern = findings::category_of_concern(&reading.flat);
+            report_fields(&mut letter, text, &lines, &reading);
+            let numeric = report::uses_numbers(text);
+            let grades = report::key_judgements(&lines, numeric);
+            if let Some(found) = report::overall_effectiveness(&lines, numeric) {
+                letter.sources.push(source("overall_effectiveness", &found.source));
+                letter.overall_effectiveness = Some(found.value);
+            }
+            for k in &grades {
+                letter.sources.push(source("key_judgements", &k.source));
+            }
+            letter.key_judgements = grades;
+            if let Some(found) = report::previous_judgement(&lines, numeric) {
+                letter.sources.push(source("previous_judgement", &found.source));
+                letter.previous_judgement = Some(found.value);
+            }
+            if let Some(found) = report::category_of_concern(&reading.flat) {
+                letter.sources.push(source("category_of_concern", &found.source));
+                letter.category_of_concern = Some(found.value);
+            }
+            // What the school must do to improve is tracked as a monitoring letter's actions are.
+            letter.further_actions = letter.areas_for_improvement.clone();
+        }
+        LetterKind::EarlierFramework | LetterKind::IndependentSchool => {
+            report_fields(&mut letter, text, &lines, &reading);
         }
         LetterKind::LaFocusedInspections => {
             letter.focused = Some(focused::focused_outcomes(&reading.flat, &reading.blocks));
         }
-        _ => {}
+        LetterKind::LaArrangements | LetterKind::Other => {}
     }
     letter.title = reading.title;
     letter.recipient = recipient;
     letter
 }
 
-fn report_grade(reading: &Reading<'_>, label: &str) -> Option<schoolsight_domain::Judgement> {
-    findings::labelled_value(reading.body, label).and_then(|v| findings::judgement_named(&v))
+fn source(field: &str, text: &str) -> FieldSource {
+    FieldSource {
+        field: field.to_string(),
+        text: text.to_string(),
+    }
+}
+
+/// What any school report's tables give: school, URN, inspection number, lead inspector.
+fn report_fields(letter: &mut Letter, raw: &str, lines: &[Line], reading: &Reading<'_>) {
+    letter.school = findings::report_school(reading.body).or_else(|| {
+        let found = report::school_from_running_header(raw)?;
+        letter.sources.push(source("school", &found.source));
+        Some(NamedPlace {
+            name: found.value,
+            town: None,
+            postcode: None,
+        })
+    });
+    if let Some(found) = report::urn(lines) {
+        letter.sources.push(source("urn", &found.source));
+        letter.urn = Some(found.value);
+    }
+    if let Some(found) = report::inspection_number(lines) {
+        letter.sources.push(source("inspection_number", &found.source));
+        letter.inspection_number = Some(found.value);
+    }
+    if let Some(found) = report::lead_inspector(lines) {
+        letter.sources.push(source("lead_inspector", &found.source));
+        letter.lead_inspector = Some(found.value);
+    }
+}
+
+/// A monitoring letter's previous judgement follows from why the school is monitored, and the
+/// sentence saying so gives its month; its one inspector ("my visit") leads.
+fn monitoring_fields(letter: &mut Letter, reading: &Reading<'_>, reason: MonitoringReason) {
+    if let Some(found) = findings::previous_from_reason(&reading.flat, reason) {
+        letter.sources.push(source("previous_judgement", &found.source));
+        letter.previous_judgement = Some(found.value.0);
+        letter.previous_inspection = found.value.1;
+    }
+    if let Some(j) = &letter.monitoring_judgement {
+        letter.sources.push(source("monitoring_judgement", &j.text));
+    }
+    sole_inspector(letter, reading);
+}
+
+/// The inspector of a visit the signatory writes of as "my visit".
+fn sole_inspector(letter: &mut Letter, reading: &Reading<'_>) {
+    if letter.inspectors.len() == 1 && reading.mentions("my visit") {
+        letter.lead_inspector = letter.inspectors.first().cloned();
+        if let Some(name) = &letter.lead_inspector {
+            letter.sources.push(source("lead_inspector", name));
+        }
+    }
 }
 
 fn recipient_school(recipient: Option<&Recipient>) -> Option<NamedPlace> {
@@ -136,7 +227,7 @@ fn la_name(reading: &Reading<'_>, recipient: Option<&Recipient>) -> Option<Strin
         })
         .or_else(|| places::la_from_copy_list(&reading.flat))
         .or_else(|| {
-            findings::labelled_value(reading.body, "Local authority")
+            report::local_authority(reading.body)
                 .filter(|v| words::word_count(v) <= 4)
                 .and_then(|v| places::place(&v))
         })

@@ -69,6 +69,10 @@ pub struct NamedPlace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonitoringJudgement {
     pub effective: bool,
+    /// The progress judged, where the letter grades it ("reasonable progress towards the
+    /// removal of special measures"); letters since 2015 judge action as effective or not.
+    #[serde(default)]
+    pub progress: Option<String>,
     /// The sentence that gives the verdict.
     pub text: String,
 }
@@ -173,6 +177,8 @@ pub struct Letter {
     pub overall_effectiveness: Option<Judgement>,
     pub category_of_concern: Option<CategoryOfConcern>,
     pub previous_judgement: Option<Judgement>,
+    /// When the previous judgement was made, as the document words it ("November 2016").
+    pub previous_inspection: Option<String>,
     pub focused: Option<FocusedOutcomes>,
     /// The unique reference number the document gives the school.
     pub urn: Option<String>,

@@ -123,7 +123,7 @@ fn unflatten(line: &str, mentioned: impl Fn(&str) -> bool) -> Vec<String> {
     let mut lines = vec![words[..role_at].join(" ")];
     let after_name = words[role_at..].join(" ");
     let Some(council) = COUNCIL_IN_LINE.find(&after_name) else {
-        lines.push(after_name);
+        lines.extend(role_school_address(&words[role_at..], &mentioned));
         return lines;
     };
     let before: Vec<&str> = after_name[..council.start()].split_whitespace().collect();
@@ -136,6 +136,42 @@ fn unflatten(line: &str, mentioned: impl Fn(&str) -> bool) -> Vec<String> {
         lines.push(address.to_string());
     }
     lines.retain(|l| !l.trim().is_empty());
+    lines
+}
+
+fn is_joiner(word: &str) -> bool {
+    matches!(word.to_lowercase().as_str(), "of" | "and" | "&" | "for" | "the")
+}
+
+/// "Headteacher Calderstones School Harthill Road Liverpool L18 3HS" as its job title, school
+/// and address lines. The title is the run of job-title words; the school ends at a word
+/// such as "School" or "College": the furthest such end whose name the letter also uses
+/// elsewhere (its title names the school), else the first.
+fn role_school_address(words: &[&str], mentioned: &impl Fn(&str) -> bool) -> Vec<String> {
+    let mut role_len = words.iter().take_while(|w| is_role(w) || is_joiner(w)).count();
+    while role_len > 1 && is_joiner(words[role_len - 1]) {
+        role_len -= 1;
+    }
+    let (role, rest) = words.split_at(role_len.max(1));
+    let ends: Vec<usize> = rest
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| is_organisation(w))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let Some(&first) = ends.first() else {
+        return vec![words.join(" ")];
+    };
+    let end = ends
+        .iter()
+        .rev()
+        .copied()
+        .find(|&e| mentioned(&rest[..e].join(" ")))
+        .unwrap_or(first);
+    let mut lines = vec![role.join(" "), rest[..end].join(" ")];
+    if end < rest.len() {
+        lines.push(rest[end..].join(" "));
+    }
     lines
 }
 

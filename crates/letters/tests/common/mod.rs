@@ -253,16 +253,17 @@ pub fn seed_labels() -> Vec<(&'static str, Labels)> {
     ]
 }
 
-/// The two sample school reports, by file stem, as read by hand.
+/// The two sample school reports, by file stem, as read by hand. Their further actions are
+/// the top-level points of "What does the school need to do to improve further?".
 pub fn report_labels() -> Vec<(&'static str, Labels)> {
-    let report = |visit, place: &str, inspectors: &[&str], overall| Labels {
+    let report = |visit, place: &str, inspectors: &[&str], overall, actions: &[&str]| Labels {
         kind: LetterKind::SchoolReport,
         letter_date: None,
         visit: Some(visit),
         place: Some(place.to_string()),
         recipient: None,
         inspectors: strings(inspectors),
-        further_actions: Vec::new(),
+        further_actions: strings(actions),
         effective: None,
         overall: Some(overall),
         focused: Vec::new(),
@@ -275,6 +276,13 @@ pub fn report_labels() -> Vec<(&'static str, Labels)> {
                 "Rounds Green Primary School",
                 &["Lorraine Lord", "Khalid Din", "Elizabeth Ellis-Martin"],
                 Judgement::Inadequate,
+                &[
+                    "As a matter of urgency, ensure that all aspects of safeguarding are effective by:",
+                    "Improve leadership and management by:",
+                    "Improve the quality of teaching by:",
+                    "Improve personal development, behaviour and welfare, including pupils’ attendance, by:",
+                    "Improve the provision in early years by:",
+                ],
             ),
         ),
         (
@@ -284,6 +292,7 @@ pub fn report_labels() -> Vec<(&'static str, Labels)> {
                 "Rough Hay Primary School",
                 &["Bogusia Matusiak-Varley", "Michael Appleby", "Linda Brown"],
                 Judgement::Good,
+                &["Further improve the quality of teaching and raise the achievement of pupils by ensuring that:"],
             ),
         ),
     ]
