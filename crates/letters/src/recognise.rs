@@ -19,15 +19,17 @@ const FOLDER_NOTES: &[&str] = &["readme", "source", "sources", "license", "licen
 pub fn not_a_letter(file_name: &str, letter: &Letter) -> Option<String> {
     let stem = Path::new(file_name).file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
     if FOLDER_NOTES.contains(&stem.as_str()) {
-        return Some(format!("{file_name} is a folder's notes ({}), not a letter", stem.to_uppercase()));
+        return Some(format!("a folder's notes, {}", stem.to_uppercase()));
     }
-    let unmarked = letter.kind == LetterKind::Other
+    // Text that could not be read (a PDF's private font encoding) is not judged here.
+    let unmarked = letter.unreadable.is_none()
+        && letter.kind == LetterKind::Other
         && letter.letter_date.is_none()
         && letter.visit_dates.is_none()
         && letter.school.is_none()
         && letter.la_name.is_none()
         && letter.inspectors.is_empty();
-    unmarked.then(|| format!("nothing in {file_name} marks an Ofsted letter or report: no kind, date, school, local authority or inspector"))
+    unmarked.then(|| "nothing marks an Ofsted letter or report: no kind, date, school, local authority or inspector".to_string())
 }
 
 /// A document's words for comparison across formats: runs of eight words, hashed. A PDF and the
@@ -108,9 +110,11 @@ mod tests {
     #[test]
     fn a_folders_notes_are_not_letters() {
         let empty = Letter::default();
-        assert!(not_a_letter("README.md", &empty).unwrap().contains("folder's notes (README)"));
-        assert!(not_a_letter("SOURCE.md", &empty).unwrap().contains("folder's notes (SOURCE)"));
-        assert!(not_a_letter("shopping.txt", &empty).unwrap().contains("nothing in shopping.txt marks an Ofsted letter"));
+        assert_eq!(not_a_letter("README.md", &empty).unwrap(), "a folder's notes, README");
+        assert_eq!(not_a_letter("a/SOURCE.md", &empty).unwrap(), "a folder's notes, SOURCE");
+        assert!(not_a_letter("shopping.txt", &empty).unwrap().starts_with("nothing marks an Ofsted letter or report"));
+        let unread = Letter { unreadable: Some("glyph codes".into()), ..Letter::default() };
+        assert_eq!(not_a_letter("scan.pdf", &unread), None, "unreadable text is not judged here");
         let dated = Letter { letter_date: chrono::NaiveDate::from_ymd_opt(2018, 2, 7), ..Letter::default() };
         assert_eq!(not_a_letter("000.txt", &dated), None);
     }
