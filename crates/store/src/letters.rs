@@ -164,6 +164,12 @@ impl Store {
         Ok(outcomes)
     }
 
+    /// A school's name in the register, for saying what a letter is about.
+    pub async fn school_name(&self, urn: Urn) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT name FROM schools WHERE urn = $1").bind(urn.0).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get("name")).transpose()?)
+    }
+
     pub async fn letter(&self, id: &str) -> Result<Option<StoredLetter>, StoreError> {
         sqlx::query(&format!("SELECT {LETTER_COLUMNS} FROM letters WHERE id = $1"))
             .bind(id)

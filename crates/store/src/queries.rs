@@ -27,6 +27,13 @@ pub struct Totals {
     pub files: i64,
 }
 
+/// How recent the data is: the newest inspection and the newest register extract held.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatestData {
+    pub newest_inspection: Option<NaiveDate>,
+    pub register_extract: Option<NaiveDate>,
+}
+
 /// A school in an LA's list as it stood on a day, with its latest graded judgement then.
 #[derive(Debug, Clone, Serialize)]
 pub struct LaSchool {
@@ -132,6 +139,18 @@ impl Store {
             local_authorities: row.try_get("las")?,
             files: row.try_get("files")?,
         })
+    }
+
+    /// The newest inspection and register extract held, so a question about today can say how
+    /// old its answer's data is.
+    pub async fn latest_data(&self) -> Result<LatestData, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT MAX(start_date) FROM inspections) AS inspected, \
+                    (SELECT MAX(extract_date) FROM schools WHERE from_register = 1) AS extract",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(LatestData { newest_inspection: text_date(row.try_get("inspected")?)?, register_extract: text_date(row.try_get("extract")?)? })
     }
 
     pub async fn la_names(&self) -> Result<Vec<String>, StoreError> {
