@@ -66,8 +66,17 @@ pub fn document_from_bytes(name: &str, bytes: &[u8]) -> Result<Document, LetterE
         Format::Pdf => pdf_text(name, bytes)?,
         Format::Markdown | Format::Text => decode(name, bytes)?,
     };
+    if text.trim().is_empty() && format == Format::Pdf {
+        return Err(LetterError::Unreadable {
+            file: file(),
+            reason: "the PDF has no text layer (a scanned document?): OCR would be needed".to_string(),
+        });
+    }
     if text.trim().is_empty() {
         return Err(LetterError::Empty { file: file() });
+    }
+    if let Some(reason) = crate::readable::unreadable(&text).filter(|_| format == Format::Pdf) {
+        return Err(LetterError::Unreadable { file: file(), reason });
     }
     if looks_binary(&text) {
         return Err(LetterError::NotText { file: file() });

@@ -18,6 +18,9 @@ pub enum LetterError {
     TooLarge { file: String, bytes: u64, limit: u64 },
     #[error("{file}: is not a readable PDF: {message}")]
     Pdf { file: String, message: String },
+    /// Text that is there but is not language, or a PDF with no text layer.
+    #[error("{file}: unreadable: {reason}")]
+    Unreadable { file: String, reason: String },
 }
 
 impl LetterError {
@@ -28,7 +31,8 @@ impl LetterError {
             | LetterError::Empty { file }
             | LetterError::NotText { file }
             | LetterError::TooLarge { file, .. }
-            | LetterError::Pdf { file, .. } => file,
+            | LetterError::Pdf { file, .. }
+            | LetterError::Unreadable { file, .. } => file,
         }
     }
 }

@@ -130,7 +130,7 @@ pub fn parse(text: &str) -> Letter {
                 letter.sources.push(source("previous_judgement", &found.source));
                 letter.previous_judgement = Some(found.value);
             }
-            if let Some(found) = report::category_of_concern(&reading.flat) {
+            if let Some(found) = reading.blocks.iter().find_map(|b| report::category_of_concern(b.text())) {
                 letter.sources.push(source("category_of_concern", &found.source));
                 letter.category_of_concern = Some(found.value);
             }
