@@ -4,24 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use schoolsight_letters::{Document, Letter, LetterKind, ListItem, read_document};
+pub use schoolsight_letters::kind_key;
+use schoolsight_letters::{Document, Fingerprint, Letter, ListItem, not_a_letter, read_document};
 use schoolsight_search::{IndexedLetter, SearchIndex};
-use schoolsight_store::{LetterOutcome, NewLetter, SchoolLink, Store, StoredLetter};
-
-/// A stable key for a kind, as stored and searched.
-pub fn kind_key(kind: &LetterKind) -> &'static str {
-    match kind {
-        LetterKind::SchoolMonitoring { .. } => "school_monitoring",
-        LetterKind::SchoolReport => "school_report",
-        LetterKind::LaArrangements => "la_arrangements",
-        LetterKind::LaFocusedInspections => "la_focused_inspections",
-        LetterKind::ShortInspection => "short_inspection",
-        LetterKind::UngradedInspection => "ungraded_inspection",
-        LetterKind::EarlierFramework => "earlier_framework",
-        LetterKind::IndependentSchool => "independent_school",
-        LetterKind::Other => "other",
-    }
-}
+use schoolsight_store::{LetterOutcome, NewLetter, SchoolLink, Store, StoredLetter, letter_id};
 
 /// The files named, and the letter files in folders named (recursively), in name order.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -79,9 +65,13 @@ async fn link(store: &Store, letter: &Letter) -> Result<(Option<schoolsight_doma
     Ok((None, None, "names no school or local authority".to_string()))
 }
 
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map_or(path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 async fn new_letter(store: &Store, document: &Document, letter: &Letter) -> Result<NewLetter> {
     let (urn, la_name, link_note) = link(store, letter).await?;
-    let name = Path::new(&document.name).file_name().map_or(document.name.clone(), |n| n.to_string_lossy().into_owned());
+    let name = file_name(&document.name);
     Ok(NewLetter {
         sha256: document.sha256.clone(),
         name: name.clone(),
@@ -104,24 +94,58 @@ async fn new_letter(store: &Store, document: &Document, letter: &Letter) -> Resu
 pub struct IngestReport {
     pub stored: usize,
     pub already: usize,
+    /// Documents held already in another format (a report's PDF and its text): each with the
+    /// file that holds it.
+    pub other_format: Vec<String>,
+    /// Files that are not letters (a folder's README.md), each with the reason.
+    pub skipped: Vec<String>,
     pub refused: Vec<String>,
 }
 
+/// The documents already held, by their words, with the name each was stored under.
+async fn held_fingerprints(store: &Store) -> Result<Vec<(Fingerprint, String)>> {
+    Ok(store
+        .letters_with_text()
+        .await?
+        .into_iter()
+        .map(|(letter, body)| (Fingerprint::of(&body), letter.name))
+        .collect())
+}
+
 /// Reads, parses and links each file, then stores them all in one transaction; a file that
-/// cannot be read is refused with its reason and the rest carry on. The search index is
-/// updated once, at the end.
+/// cannot be read is refused with its reason and the rest carry on, a file that is not a letter
+/// is skipped with its reason, and a document held already in another format (the same report
+/// as PDF and as text) is stored once. The search index is updated once, at the end.
 pub async fn ingest(store: &Store, index: &SearchIndex, files: &[PathBuf], progress: &dyn Fn(u64)) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let mut ready = Vec::with_capacity(files.len());
+    let mut held = held_fingerprints(store).await?;
     for (done, path) in files.iter().enumerate() {
         progress(done as u64);
-        match read_document(path) {
-            Ok(document) => {
-                let letter = schoolsight_letters::parse(&document.text);
-                ready.push(new_letter(store, &document, &letter).await?);
+        let document = match read_document(path) {
+            Ok(document) => document,
+            Err(e) => {
+                report.refused.push(e.to_string());
+                continue;
             }
-            Err(e) => report.refused.push(e.to_string()),
+        };
+        let name = file_name(&document.name);
+        let letter = schoolsight_letters::parse(&document.text);
+        if let Some(reason) = not_a_letter(&name, &letter) {
+            report.skipped.push(format!("{name}: not a letter ({reason})"));
+            continue;
         }
+        let words = Fingerprint::of(&document.text);
+        // The same bytes are "already stored" by the store; the same words in another file are
+        // the same document in another format.
+        if store.letter(&letter_id(&document.sha256)).await?.is_none() {
+            if let Some((_, holder)) = held.iter().find(|(other, _)| other.same_document(&words)) {
+                report.other_format.push(format!("{name}: already held in another format (the same document as {holder})"));
+                continue;
+            }
+        }
+        held.push((words, name));
+        ready.push(new_letter(store, &document, &letter).await?);
     }
     progress(files.len() as u64);
     for outcome in store.save_letters(&ready).await? {
@@ -134,13 +158,22 @@ pub async fn ingest(store: &Store, index: &SearchIndex, files: &[PathBuf], progr
     Ok(report)
 }
 
-fn indexed(letter: &StoredLetter, body: String) -> IndexedLetter {
+/// What a letter is about as a reader names it: its LA, or its school's name (not its URN).
+async fn about(store: &Store, letter: &StoredLetter) -> Result<Option<String>> {
+    if let Some(la) = &letter.la_name {
+        return Ok(Some(la.clone()));
+    }
+    let Some(urn) = letter.urn else { return Ok(None) };
+    Ok(Some(store.school_name(urn).await?.unwrap_or_else(|| format!("URN {urn}"))))
+}
+
+fn indexed(letter: &StoredLetter, about: Option<String>, body: String) -> IndexedLetter {
     IndexedLetter {
         id: letter.id.clone(),
         title: letter.title.clone(),
         kind: letter.kind.clone(),
         date: letter.letter_date.map(|d| d.to_string()),
-        about: letter.la_name.clone().or_else(|| letter.urn.map(|u| format!("URN {u}"))),
+        about,
         body,
     }
 }
@@ -152,8 +185,10 @@ pub async fn sync_index(store: &Store, index: &SearchIndex) -> Result<()> {
     if index.len() == store.letter_count().await? as u64 {
         return Ok(());
     }
-    let letters: Vec<IndexedLetter> =
-        store.letters_with_text().await?.into_iter().map(|(letter, body)| indexed(&letter, body)).collect();
+    let mut letters = Vec::new();
+    for (letter, body) in store.letters_with_text().await? {
+        letters.push(indexed(&letter, about(store, &letter).await?, body));
+    }
     index.replace_all(&letters).context("rebuilding the search index")?;
     Ok(())
 }

@@ -8,13 +8,14 @@ mod risk;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use schoolsight_domain::{Urn, parse_date};
+use schoolsight_domain::{Urn, parse_query_day};
 use schoolsight_ingest::ParsedFile;
 use schoolsight_search::SearchIndex;
 use schoolsight_domain::casework::Role;
@@ -37,57 +38,74 @@ struct Cli {
 enum Command {
     /// Serve the dashboard and JSON API; on an empty database, first import the bundled data.
     Serve {
+        /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Folder of the bundled public data sets.
+        /// Folder of the bundled public data sets (its ../letters and ofsted-school-reports-sample
+        /// hold the bundled letters and reports).
         #[arg(long, env = "SCHOOLSIGHT_DATA", default_value = "../shared/data")]
         data: PathBuf,
     },
     /// Import GIAS establishment extracts and Ofsted inspection files (files or folders).
     Import {
+        /// Published files, or folders of them (.csv, .csv.gz, .xlsx, .parquet, .json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Lay the bundled data out in the published formats and import it.
+    /// Lay the bundled data out in the published formats and import it, with the bundled letters.
     ImportBundled {
+        /// Folder of the bundled public data sets.
         #[arg(long, env = "SCHOOLSIGHT_DATA", default_value = "../shared/data")]
         data: PathBuf,
     },
     /// Write the bundled data in the published formats to a folder, and list the files.
     Bundle {
+        /// Folder of the bundled public data sets.
         #[arg(long, env = "SCHOOLSIGHT_DATA", default_value = "../shared/data")]
         data: PathBuf,
+        /// Folder to write the published-format files to.
         #[arg(long, default_value = "data/bundled")]
         out: PathBuf,
     },
     /// An LA's schools by phase and type, trusts, and % good or outstanding against England.
     LaProfile {
+        /// The local authority, as people write it: "Derby", "Derby City Council", "City of
+        /// Derby", its DfE code (831) or ONS code (E06000015).
         #[arg(long)]
         la: String,
-        /// The day to describe (yyyy-mm-dd or dd/mm/yyyy); default today.
+        /// The day to describe (yyyy-mm-dd or dd/mm/yyyy, 2005 onwards); default today, with a
+        /// note of how recent the data is.
         #[arg(long, value_parser = day)]
         at: Option<NaiveDate>,
         /// Rank only when judgements are known for at least this percentage of the schools
         /// (default 80, or SCHOOLSIGHT_MIN_COVERAGE).
         #[arg(long)]
         min_coverage: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Judgements of an LA's inspections in a period, and how each moved from the previous one.
     Outcomes {
+        /// The local authority, as people write it: "Derby", "Derby City Council", "City of
+        /// Derby", its DfE code (831) or ONS code (E06000015).
         #[arg(long)]
         la: String,
+        /// First day of the period (yyyy-mm-dd or dd/mm/yyyy, 2005 onwards), inclusive.
         #[arg(long, value_parser = day)]
         from: NaiveDate,
+        /// Last day of the period, inclusive.
         #[arg(long, value_parser = day)]
         to: NaiveDate,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// A school's details and inspection timeline.
     School {
+        /// The school's unique reference number (URN), e.g. 104698.
         urn: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -98,9 +116,12 @@ enum Command {
     },
     /// Full-text search over every stored letter, best first, with highlighted extracts.
     Search {
+        /// Words to find ("core group"), AND/OR, -word to leave out.
         query: String,
+        /// At most this many letters.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -120,9 +141,13 @@ enum Command {
         command: risk::RiskCommand,
     },
     /// Write the whole database to FILE (gzip'd JSON Lines any back end can restore).
-    Backup { file: PathBuf },
+    Backup {
+        /// The backup file to write (gzip'd JSON Lines).
+        file: PathBuf,
+    },
     /// Load a backup into this database in one transaction; it must be empty unless --replace.
     Restore {
+        /// A file written by `schoolsight backup`.
         file: PathBuf,
         /// Delete what the database holds (in the same transaction) and restore the backup.
         #[arg(long)]
@@ -134,18 +159,23 @@ enum Command {
 enum LettersCommand {
     /// Parse, link and store letters (Markdown, text, PDF files, or folders of them).
     Ingest {
+        /// Letter files (.md, .markdown, .txt, .pdf) or folders of them, searched recursively.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
     /// Parse one file and print its record; nothing is stored.
     Parse {
+        /// A letter or report (.md, .markdown, .txt, .pdf).
         file: PathBuf,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// A stored letter, its link and its actions.
     Show {
+        /// The letter's id, as `letters ingest`, `search` and the dashboard show it.
         id: String,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -155,12 +185,13 @@ enum LettersCommand {
 enum UserCommand {
     /// Add a user; the password is read from standard input (first line).
     Add {
+        /// The name the user signs in with.
         #[arg(long)]
         name: String,
         /// administrator, la_officer, trust_officer, school_leader or inspector.
         #[arg(long, value_parser = role)]
         role: Role,
-        /// The LA an LA officer works for.
+        /// The LA an LA officer works for (any common form of its name, or its code).
         #[arg(long)]
         la: Option<String>,
         /// The trust a trust officer works for.
@@ -180,24 +211,29 @@ fn role(text: &str) -> Result<Role, String> {
 enum ActionsCommand {
     /// A school's actions, open ones first.
     List {
+        /// The school's URN.
         urn: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Mark an action done (its id is `<letter id>-<number>`).
     Close {
+        /// The action's id, as `actions list` shows it.
         id: String,
+        /// Who closed it (recorded with the time).
         #[arg(long)]
         by: String,
+        /// What was done, in a few words.
         #[arg(long, default_value = "")]
         note: String,
     },
 }
 
+/// A day asked about: a date in the years the data covers ("1850-01-01 is out of range (data
+/// from 2005)", not "not a date").
 fn day(text: &str) -> Result<NaiveDate, String> {
-    parse_date(text)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "a date is required".to_string())
+    parse_query_day(text).map_err(|e| e.to_string())
 }
 
 /// Logs to standard error (standard output carries answers and `--json`), at the level
@@ -207,8 +243,20 @@ fn start_logging() {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
+/// Runs the command; an error is printed as one line of causes ("error: opening …: …"), never
+/// with a stack trace, even where RUST_BACKTRACE is set: a user's mistake is not a crash.
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     start_logging();
     let cli = Cli::parse();
     // Parsing a letter touches no database: it must not create one either.
@@ -226,6 +274,9 @@ async fn main() -> Result<()> {
                 eprintln!("The database is empty: importing the bundled data from {}", data.display());
                 import_bundled(&store, &data).await?;
             }
+            if store.letter_count().await? == 0 {
+                ingest_bundled_letters(&store, &cli.index, &data).await?;
+            }
             let totals = store.totals().await?;
             println!(
                 "Schoolsight: {} schools, {} inspections, {} local authorities. Dashboard on http://{addr}",
@@ -235,14 +286,24 @@ async fn main() -> Result<()> {
             schoolsight_web::serve(store.clone(), index, addr).await.context("serving")?;
         }
         Command::Import { paths } => import(&store, &expand(&paths)?).await?,
-        Command::ImportBundled { data } => import_bundled(&store, &data).await?,
+        Command::ImportBundled { data } => {
+            import_bundled(&store, &data).await?;
+            ingest_bundled_letters(&store, &cli.index, &data).await?;
+        }
         Command::Bundle { data, out } => {
             for file in schoolsight_bundle::assemble(&data, &out)? {
                 println!("{}", file.display());
             }
         }
         Command::LaProfile { la, at, min_coverage, json } => {
-            let at = at.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let at = match at {
+                Some(at) => at,
+                None => {
+                    let today = chrono::Local::now().date_naive();
+                    eprintln!("{}", present::latest_data(&store.latest_data().await?, today));
+                    today
+                }
+            };
             let thresholds = match min_coverage {
                 Some(value) => schoolsight_domain::Thresholds::with_min_coverage("--min-coverage", &value)?,
                 None => schoolsight_domain::Thresholds::from_env()?,
@@ -274,6 +335,9 @@ async fn main() -> Result<()> {
             add_user(&store, name, role, la, trust, urn.map(Urn)).await?;
         }
         Command::Actions { command: ActionsCommand::List { urn, json } } => {
+            if store.school(Urn(urn)).await?.is_none() {
+                bail!("no school with URN {urn}");
+            }
             let actions = store.actions_for_school(Urn(urn)).await?;
             present::emit(json, &actions, present::actions)?;
         }
@@ -327,22 +391,13 @@ async fn letters_command(store: &Store, index_folder: &Path, command: LettersCom
     match command {
         LettersCommand::Ingest { paths } => {
             let files = letters::expand(&paths)?;
-            let index = open_index(index_folder, store).await?;
-            let progress = bar(files.len() as u64, "letters".to_string());
-            let report = letters::ingest(store, &index, &files, &|done| progress.set_position(done)).await?;
-            progress.finish_and_clear();
-            for refusal in &report.refused {
-                eprintln!("refused {refusal}");
+            if files.is_empty() {
+                let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                bail!("no letters in {}: expected .md, .markdown, .txt or .pdf files", named.join(", "));
             }
-            println!(
-                "{} letters stored, {} already stored, {} refused; {} searchable",
-                report.stored,
-                report.already,
-                report.refused.len(),
-                index.len()
-            );
+            let report = ingest_letters(store, index_folder, &files).await?;
             if !report.refused.is_empty() {
-                bail!("{} files could not be read as letters", report.refused.len());
+                bail!("{} could not be read as letters", schoolsight_domain::words::count_digits(report.refused.len(), "file", "files"));
             }
         }
         LettersCommand::Show { id, json } => {
@@ -357,6 +412,39 @@ async fn letters_command(store: &Store, index_folder: &Path, command: LettersCom
         }
         LettersCommand::Parse { .. } => unreachable!("parsed before the database is opened"),
     }
+    Ok(())
+}
+
+/// Reads, links and stores letter files, printing what became of each that was not stored and
+/// a line of counts.
+async fn ingest_letters(store: &Store, index_folder: &Path, files: &[PathBuf]) -> Result<letters::IngestReport> {
+    let index = open_index(index_folder, store).await?;
+    let progress = bar(files.len() as u64, "letters".to_string());
+    let report = letters::ingest(store, &index, files, &|done| progress.set_position(done)).await?;
+    progress.finish_and_clear();
+    for note in report.skipped.iter().chain(&report.other_format) {
+        println!("skipped {note}");
+    }
+    for refusal in &report.refused {
+        eprintln!("refused {refusal}");
+    }
+    println!("{}", present::ingest_counts(&report, index.len()));
+    Ok(report)
+}
+
+/// The bundled letters and reports (the seed letters beside the data folder, and the sample
+/// school reports in it), so a first run's Letters sections are not empty.
+async fn ingest_bundled_letters(store: &Store, index_folder: &Path, data: &Path) -> Result<()> {
+    let folders: Vec<PathBuf> = [data.join("../letters"), data.join("ofsted-school-reports-sample")]
+        .into_iter()
+        .filter(|f| f.is_dir())
+        .collect();
+    if folders.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
+    eprintln!("Taking in the bundled letters and reports from {}", names.join(" and "));
+    ingest_letters(store, index_folder, &letters::expand(&folders)?).await?;
     Ok(())
 }
 

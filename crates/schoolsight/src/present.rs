@@ -4,6 +4,8 @@ use std::fmt::Write;
 
 use anyhow::Result;
 use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary};
+use schoolsight_domain::analysis::day_words;
+use schoolsight_domain::words::count_digits;
 use schoolsight_domain::{CategoryOfConcern, Governance};
 use schoolsight_store::SchoolHistory;
 use serde::Serialize;
@@ -28,7 +30,13 @@ pub fn la_profile(p: &LaProfile) -> String {
     }
     out.push('\n');
     let _ = writeln!(out, "{} — state-funded schools open on {}", p.la_name, p.at);
-    let _ = writeln!(out, "  {} schools; {} trusts run at least one of them", p.schools, p.trusts);
+    let _ = writeln!(
+        out,
+        "  {}; {} {} at least one of them",
+        count_digits(p.schools, "school", "schools"),
+        count_digits(p.trusts, "trust", "trusts"),
+        if p.trusts == 1 { "runs" } else { "run" }
+    );
     for phase in &p.phases {
         let kinds: Vec<String> = phase
             .by_governance
@@ -70,7 +78,7 @@ pub fn la_profile(p: &LaProfile) -> String {
 
 pub fn outcomes(s: &OutcomeSummary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}: {} graded inspections from {} to {}", s.la_name, s.inspected, s.from, s.to);
+    let _ = writeln!(out, "{}: {} from {} to {}", s.la_name, count_digits(s.inspected, "graded inspection", "graded inspections"), s.from, s.to);
     let phases: Vec<String> = s.by_phase.iter().map(|(p, n)| format!("{n} {}", p.label())).collect();
     if !phases.is_empty() {
         let _ = writeln!(out, "  by phase: {}", phases.join(", "));
@@ -156,7 +164,7 @@ fn list(out: &mut String, title: &str, items: &[schoolsight_letters::ListItem]) 
 pub fn letter(l: &schoolsight_letters::Letter) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", l.title.as_deref().unwrap_or("(untitled)"));
-    let _ = writeln!(out, "  kind: {}{}", crate::letters::kind_key(&l.kind), if l.kind_evidence.is_empty() { String::new() } else { format!(" (because: {})", l.kind_evidence.join("; ")) });
+    let _ = writeln!(out, "  kind: {}{}", schoolsight_letters::kind_label(crate::letters::kind_key(&l.kind)), if l.kind_evidence.is_empty() { String::new() } else { format!(" (because: {})", l.kind_evidence.join("; ")) });
     if let Some(d) = l.letter_date {
         let _ = writeln!(out, "  dated {d}");
     }
@@ -208,7 +216,9 @@ pub fn hits(hits: &Vec<schoolsight_search::SearchHit>) -> String {
         let _ = writeln!(out, "no letters match");
     }
     for h in hits {
-        let _ = writeln!(out, "{}  {:.2}  {}  ({}{})", h.id, h.score, h.title, h.kind, h.date.as_ref().map_or(String::new(), |d| format!(", {d}")));
+        let about = h.about.as_ref().map_or(String::new(), |a| format!(", {a}"));
+        let date = h.date.as_ref().map_or(String::new(), |d| format!(", {d}"));
+        let _ = writeln!(out, "{}  {:.2}  {}  ({}{about}{date})", h.id, h.score, h.title, schoolsight_letters::kind_label(&h.kind));
         let plain = h.snippet_html.replace("<b>", "[").replace("</b>", "]");
         let _ = writeln!(out, "    {}", plain.split_whitespace().collect::<Vec<_>>().join(" "));
     }
@@ -245,4 +255,69 @@ pub fn shown_letter(s: &ShownLetter) -> String {
         }
     }
     out
+}
+
+/// How recent the data behind a question about today is: "latest data: inspections to 18 July
+/// 2025, register extract of 1 June 2019 (this describes today, 2 December 2026; --at chooses
+/// the day)".
+pub fn latest_data(latest: &schoolsight_store::LatestData, today: chrono::NaiveDate) -> String {
+    let parts: Vec<String> = [
+        latest.newest_inspection.map(|d| format!("inspections to {}", day_words(d))),
+        latest.register_extract.map(|d| format!("register extract of {}", day_words(d))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let latest = if parts.is_empty() { "none imported".to_string() } else { parts.join(", ") };
+    format!("latest data: {latest} (this describes today, {}; --at chooses the day)", day_words(today))
+}
+
+/// The line of counts a letters run ends with: "11 letters stored, 0 already stored, 2 held
+/// already in another format, 2 skipped (not letters), 0 refused; 11 searchable".
+pub fn ingest_counts(report: &crate::letters::IngestReport, searchable: u64) -> String {
+    format!(
+        "{} stored, {} already stored, {} already in another format, {} skipped (not {}), {} refused; {} searchable",
+        count_digits(report.stored, "letter", "letters"),
+        report.already,
+        report.other_format.len(),
+        report.skipped.len(),
+        if report.skipped.len() == 1 { "a letter" } else { "letters" },
+        report.refused.len(),
+        searchable
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn one_graded_inspection_is_singular() {
+        // "1 graded inspections" was printed before the numbers module.
+        let summary = schoolsight_domain::OutcomeSummary::build("Derby", day(2014, 1, 1), day(2014, 1, 31), vec![]);
+        assert!(outcomes(&summary).starts_with("Derby: 0 graded inspections from 2014-01-01 to 2014-01-31"));
+        assert_eq!(count_digits(1, "graded inspection", "graded inspections"), "1 graded inspection");
+    }
+
+    #[test]
+    fn the_age_of_the_data_is_said() {
+        let latest = schoolsight_store::LatestData { newest_inspection: Some(day(2025, 7, 18)), register_extract: Some(day(2019, 6, 1)) };
+        assert_eq!(
+            latest_data(&latest, day(2026, 12, 2)),
+            "latest data: inspections to 18 July 2025, register extract of 1 June 2019 (this describes today, 2 December 2026; --at chooses the day)"
+        );
+        let none = schoolsight_store::LatestData { newest_inspection: None, register_extract: None };
+        assert!(latest_data(&none, day(2026, 12, 2)).starts_with("latest data: none imported"));
+    }
+
+    #[test]
+    fn ingest_counts_agree_in_number() {
+        let report = crate::letters::IngestReport { stored: 1, skipped: vec!["README.md".into()], ..Default::default() };
+        assert_eq!(ingest_counts(&report, 1), "1 letter stored, 0 already stored, 0 already in another format, 1 skipped (not a letter), 0 refused; 1 searchable");
+    }
 }

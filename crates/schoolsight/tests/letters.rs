@@ -67,10 +67,18 @@ async fn seed_letters_are_linked_and_their_actions_tracked(backend: TestBackend)
     let s = sandbox(backend).await;
     let first = ingest_seeds(&s);
     // Five letters and their README; eight report files (two reports as PDF and text, four
-    // reports as PDF only) and their SOURCE.md: 15 files in ../shared.
-    assert!(first.contains("15 letters stored, 0 already stored, 0 refused; 15 searchable"), "{first}");
+    // reports as PDF only) and their SOURCE.md: 15 files in ../shared, 11 documents. The
+    // README and SOURCE are not letters; each text copy of a PDF report is held once (issue 14).
+    assert!(
+        first.contains("11 letters stored, 0 already stored, 2 already in another format, 2 skipped (not letters), 0 refused; 11 searchable"),
+        "{first}"
+    );
+    assert!(first.contains("skipped README.md: not a letter (a folder's notes, README)"), "{first}");
+    assert!(first.contains("skipped SOURCE.md: not a letter (a folder's notes, SOURCE)"), "{first}");
+    assert!(first.contains("skipped 103980__5.txt: already held in another format (the same document as 103980__5.PDF)"), "{first}");
+    assert!(first.contains("skipped 139305__5.txt: already held in another format (the same document as 139305__5.PDF)"), "{first}");
     let again = ingest_seeds(&s);
-    assert!(again.contains("0 letters stored, 15 already stored"), "{again}");
+    assert!(again.contains("0 letters stored, 11 already stored, 2 already in another format"), "{again}");
 
     let store = s.db.store().await;
     let calderstones = store.letters_for_school(schoolsight_domain::Urn(104698)).await.unwrap();
@@ -78,7 +86,8 @@ async fn seed_letters_are_linked_and_their_actions_tracked(backend: TestBackend)
     assert_eq!(calderstones[0].kind, "school_monitoring");
     assert_eq!(calderstones[0].letter_date.unwrap().to_string(), "2018-02-07");
     assert_eq!(store.letters_for_school(schoolsight_domain::Urn(104693)).await.unwrap().len(), 1, "Alsop");
-    assert_eq!(store.letters_for_school(schoolsight_domain::Urn(139305)).await.unwrap().len(), 2, "renamed school found by postcode");
+    // Its report as PDF and as text, held once; the renamed school found by postcode.
+    assert_eq!(store.letters_for_school(schoolsight_domain::Urn(139305)).await.unwrap().len(), 1, "renamed school found by postcode");
     for (la, kind) in [("Stoke-on-Trent", "la_arrangements"), ("Staffordshire", "la_focused_inspections"), ("Derby", "la_focused_inspections")] {
         let letters = store.letters_for_la(la).await.unwrap();
         assert_eq!(letters.len(), 1, "{la}");
@@ -132,7 +141,7 @@ async fn bad_files_are_refused_by_name_and_nothing_half_stored(backend: TestBack
     assert!(err.contains("empty.txt"), "{err}");
     assert!(err.contains("junk.pdf"), "{err}");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("1 letters stored, 0 already stored, 2 refused"), "{stdout}");
+    assert!(stdout.contains("1 letter stored, 0 already stored, 0 already in another format, 0 skipped (not letters), 2 refused"), "{stdout}");
     assert_eq!(s.db.store().await.letter_count().await.unwrap(), 1);
     s.db.remove().await;
 }
