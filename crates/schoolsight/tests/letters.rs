@@ -146,6 +146,53 @@ async fn bad_files_are_refused_by_name_and_nothing_half_stored(backend: TestBack
     s.db.remove().await;
 }
 
+test_each_backend!(search_results_read_as_a_reader_would, super::search_results_read_as_a_reader_would);
+async fn search_results_read_as_a_reader_would(backend: TestBackend) {
+    let s = sandbox(backend).await;
+    ingest_seeds(&s);
+    // Letter 000 is to Calderstones School, URN 104698 in the register.
+    let hits = s.json(&["search", "Calderstones mathematics", "--json"]);
+    let calderstones = &hits[0];
+    assert_eq!(calderstones["kind"], "school_monitoring", "the key stays for scripts");
+    assert_eq!(calderstones["about"], "Calderstones School", "the school's name, not 'URN 104698'");
+    let text = s.ok(&["search", "Calderstones mathematics"]);
+    let first = text.lines().next().unwrap();
+    assert!(first.contains("(Monitoring inspection of a school, Calderstones School, 2018-02-07)"), "{first}");
+    assert!(!text.contains("school_monitoring") && !text.contains("school_report") && !text.contains("URN 104698"), "{text}");
+    // The seed letters' converted bullets (U+F06E) never reach a snippet.
+    let bullets = s.json(&["search", "leaders governors pupils", "--json", "--limit", "50"]);
+    for hit in bullets.as_array().unwrap() {
+        let snippet = hit["snippet_html"].as_str().unwrap();
+        assert!(!snippet.chars().any(|c| ('\u{e000}'..='\u{f8ff}').contains(&c)), "{snippet}");
+    }
+    s.db.remove().await;
+}
+
+test_each_backend!(serve_takes_in_the_bundled_letters, super::serve_takes_in_the_bundled_letters);
+async fn serve_takes_in_the_bundled_letters(backend: TestBackend) {
+    use std::io::{BufRead, BufReader};
+    let s = sandbox(backend).await;
+    assert_eq!(s.db.store().await.letter_count().await.unwrap(), 0);
+    let data = shared("data").display().to_string();
+    let mut server = s
+        .command(&["serve", "--addr", "127.0.0.1:0", "--data", &data])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The letters are taken in before the dashboard line is printed.
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let said: Vec<String> = lines.by_ref().map(|l| l.unwrap()).take_while(|l| !l.contains("Dashboard on")).collect();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // The 15 files of ../shared/letters and the sample reports are 11 documents (see above).
+    assert!(said.iter().any(|l| l.starts_with("11 letters stored")), "{said:?}");
+    let store = s.db.store().await;
+    assert_eq!(store.letter_count().await.unwrap(), 11);
+    assert_eq!(store.letters_for_school(schoolsight_domain::Urn(104698)).await.unwrap().len(), 1, "Calderstones");
+    s.db.remove().await;
+}
+
 #[test]
 fn parsing_stores_nothing_and_creates_no_database() {
     let dir = tempfile::tempdir().unwrap();
