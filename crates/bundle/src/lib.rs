@@ -51,14 +51,27 @@ pub const REAL_PERFORMANCE: [&str; 15] = [
 
 /// The inspection history and what chains it, imported as published (workbooks, parquet and
 /// JSON read as they are) after the register and the outcomes, in this order: DfE's 2017/18
-/// school list (fills the schools the register lacks), the GIAS links files, the scraped
+/// school list (fills the schools the register lacks), the GIAS links files, the twelve monthly
+/// GIAS group-links snapshots of 2018–19 (which date trust membership), the scraped
 /// timelines (older scrape first), Ofsted's 2022 MI for academies, the official statistics of
 /// August 2025, then the 2025/26 report cards. Ofsted's files outrank the scrape whatever the
 /// order (`source_rank` in the store); the order only makes each step's figures read naturally.
-pub const HISTORY: [&str; 12] = [
+pub const HISTORY: [&str; 24] = [
     "ofsted-inspection-history-2005-2020-scraped/2017-2018_england_spine.xlsx",
     "hampshire-surrey-2017-2022/2021_giaslinks.csv",
     "ees-ks4-school-info-2023-24-and-gias-links-2025/links_edubasealldata.csv",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20180501.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20180601.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20180701.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20180801.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20180902.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20181001.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20181101.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20181201.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20190101.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20190301.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20190501.csv.gz",
+    "gias-grouplinks-2018-2019/grouplinks_edubaseallacademiesandfree20190601.csv.gz",
     "ofsted-inspection-history-2005-2020-scraped/ofsted_ratings_2018_v2020-03-10.csv.gz",
     "ofsted-inspection-history-2005-2020-scraped/ofsted_ratings_2018.csv",
     "ofsted-mi-feb2022-two-inspections-academies/maintained_to_mat.xlsx",

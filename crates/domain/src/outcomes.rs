@@ -52,6 +52,12 @@ impl fmt::Display for AcademicYear {
     }
 }
 
+/// Why no school results exist for a year, where the reason is national: tests and exams
+/// were not sat in summer 2020 or 2021 (COVID-19), so DfE published no KS2 or KS4 results.
+pub fn no_results_published(year: AcademicYear) -> Option<&'static str> {
+    matches!(year.0, 2019 | 2020).then_some("no tests or exams were sat that summer (COVID-19), so DfE published no school results")
+}
+
 /// What a measure's numbers are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -613,10 +619,27 @@ impl Series {
         self.points.iter().filter_map(|(y, v)| v.number().map(|n| (*y, n)))
     }
 
-    /// Consecutive published numbers, as ((previous year, number), (year, number)).
+    /// Consecutive published numbers, as ((previous year, number), (year, number)). A
+    /// suppressed year between them is passed over (its figure exists, unpublished); a year
+    /// with no figure at all (2019/20, or a file not held) breaks the run: a change is never
+    /// measured across a missing year, as if the years either side were adjacent.
     fn changes(&self) -> impl Iterator<Item = ((AcademicYear, f64), (AcademicYear, f64))> + '_ {
-        let numbers: Vec<(AcademicYear, f64)> = self.numbers().collect();
-        (1..numbers.len()).map(move |i| (numbers[i - 1], numbers[i]))
+        let mut out = Vec::new();
+        let mut previous: Option<(AcademicYear, f64)> = None;
+        let mut last_year: Option<AcademicYear> = None;
+        for (year, value) in &self.points {
+            if last_year.is_some_and(|l| year.0 != l.0 + 1) {
+                previous = None;
+            }
+            last_year = Some(*year);
+            if let Some(n) = value.number() {
+                if let Some(p) = previous {
+                    out.push((p, (*year, n)));
+                }
+                previous = Some((*year, n));
+            }
+        }
+        out.into_iter()
     }
 }
 
@@ -777,8 +800,8 @@ fn median(values: &mut [f64]) -> Option<f64> {
 pub struct Lapse {
     pub measure: Measure,
     pub year: AcademicYear,
-    /// The last year before with a published number (not always the year before: 2019/20
-    /// and 2020/21 published no results).
+    /// The last year before with a published number: the year before, or one before a
+    /// suppressed year. Never across a year with no figure (see `Series::changes`).
     pub previous_year: AcademicYear,
     pub previous: f64,
     pub value: f64,
@@ -791,7 +814,8 @@ pub struct Lapse {
 /// typical year-on-year change of its measure ([`Variation`]).
 ///
 /// The rule: for each published number, take the change from the previous published number
-/// (suppressed years are skipped, never read as zero). It is a lapse when the change is in the
+/// (suppressed years are skipped, never read as zero; a year with no figure at all ends the
+/// comparison, so nothing is compared across 2019/20). It is a lapse when the change is in the
 /// direction that is worse for pupils (down for attainment, up for absence; for a gap series,
 /// the gap moving against the group) and its size is greater than `k × typical_change`.
 /// With the median absolute change as the norm, `k = 2.5` flags roughly the largest tenth of
@@ -1113,7 +1137,8 @@ mod tests {
     fn lapses_flag_only_large_falls_in_the_bad_direction() {
         let variation = Variation { measure: Measure::Ks2RwmExpected, typical_change: 3.0, changes: 100 };
         // Threshold 2 × 3 = 6: −7 is a lapse, +7 is not, −5 is not; 2019/20 is suppressed, so
-        // 2020/21's fall is measured from 2018/19.
+        // 2020/21's fall is measured from 2018/19; 2022/23 follows a year with no figure, so
+        // its fall is compared with nothing.
         let s = series(
             Measure::Ks2RwmExpected,
             &[
@@ -1123,6 +1148,7 @@ mod tests {
                 (2018, n(65.0)),
                 (2019, SUPP),
                 (2020, n(58.0)),
+                (2022, n(40.0)),
             ],
         );
         let found = lapses(&s, &variation, 2.0);

@@ -531,6 +531,7 @@ fn written(f: &ImportedFile) -> String {
         (f.measures_written, "outcome figures"),
         (f.report_card_grades_written, "report-card grades"),
         (f.links_written, "school links"),
+        (f.trust_links_written, "trust memberships"),
         (f.visits_matched, "visits already stored from another file (merged)"),
     ];
     let parts: Vec<String> = counts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect();

@@ -4,12 +4,18 @@
 
 use std::collections::HashMap;
 
-use schoolsight_domain::outcome_report::{Comparators, MeasureReport, measure_report, measures_present, norms};
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+pub use schoolsight_domain::outcome_report::LaRank;
+use schoolsight_domain::outcome_report::{
+    Comparators, Coverage, MeasureReport, YearFigure, figure_in_year, measure_report, measures_present, norms, rank_la,
+};
 use schoolsight_domain::outcomes::{
     AcademicYear, Comparison, Measure, MeasureValue, PupilGroup, SchoolProfile, Subject, SuppressionCode, Value,
     similar_schools,
 };
-use schoolsight_domain::{Phase, Urn};
+use schoolsight_domain::{Phase, Thresholds, Urn};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -27,32 +33,67 @@ pub struct SchoolOutcomes {
     pub similar: Option<SimilarSchools>,
 }
 
-/// The schools most like one, on the headline measure of a year.
+/// The schools most like one, on the headline measure of a year: compared only when enough
+/// of England's schools of the phase have a figure that year to call the match national.
 #[derive(Debug, Clone, Serialize)]
 pub struct SimilarSchools {
     pub year: AcademicYear,
-    pub comparison: Comparison,
+    pub measure: Measure,
+    /// England's open state-funded schools of the phase with a figure that year, of all of them.
+    pub coverage: Coverage,
+    /// `None` when not compared: then `not_compared` says why.
+    pub comparison: Option<Comparison>,
+    pub not_compared: Option<String>,
     /// Names of the target and the similar schools, by URN.
     pub names: HashMap<i64, String>,
 }
 
-/// An LA's outcomes against England, and its rank among LAs on each measure's latest year.
+/// An LA's outcomes against England, and its rank among LAs on each measure's latest year
+/// (or the year asked), with what share of its schools each year's figures cover.
 #[derive(Debug, Clone, Serialize)]
 pub struct LaOutcomes {
     pub la_name: String,
     pub la_code: Option<String>,
     pub measures: Vec<MeasureReport>,
     pub ranks: Vec<LaRank>,
+    /// Per measure and year: the LA's schools of the key stage's phase open that summer with a
+    /// published school figure (a number or a suppression code), of all of them.
+    pub coverage: Vec<SchoolCoverage>,
+    /// The year asked about, and each measure's figure for it or why there is none.
+    pub year: Option<AcademicYear>,
+    pub in_year: Vec<MeasureInYear>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LaRank {
+pub struct SchoolCoverage {
     pub measure: Measure,
     pub year: AcademicYear,
-    pub value: f64,
-    /// 1 = best (by the measure's direction).
-    pub rank: usize,
-    pub out_of: usize,
+    pub schools: Coverage,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureInYear {
+    pub measure: Measure,
+    pub figure: YearFigure,
+}
+
+/// The day a year's results describe the schools open: 1 June, when KS2 tests and GCSEs are sat.
+fn results_day(year: AcademicYear) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year.0 + 1, 6, 1).expect("valid date")
+}
+
+/// The schools whose pupils a measure is about: primaries for KS2, secondaries for KS4, every
+/// school for absence and the census.
+fn takes_measure(measure: Measure, phase: Phase) -> bool {
+    let key = measure.key();
+    if key.starts_with("ks2") {
+        // Infant schools end at year 2: no pupil of theirs sits KS2.
+        phase.reporting_group() == Phase::Primary && phase != Phase::Infant
+    } else if key.starts_with("ks4") {
+        phase.reporting_group() == Phase::Secondary
+    } else {
+        true
+    }
 }
 
 fn value_from(row: &AnyRow) -> Result<Option<MeasureValue>, StoreError> {
@@ -128,7 +169,14 @@ impl Store {
         row.map(|r| r.try_get::<String, _>("la_code")).transpose().map_err(Into::into)
     }
 
-    pub async fn school_outcomes(&self, urn: Urn) -> Result<Option<SchoolOutcomes>, StoreError> {
+    /// One figure of a subject for one year, or why there is none ("no data for 2013/14: …"):
+    /// a question about a year is answered with a number only where a file gives one.
+    pub async fn outcome_in_year(&self, subject: &Subject, measure: Measure, group: PupilGroup, year: AcademicYear) -> Result<YearFigure, StoreError> {
+        let values = self.measures_of(std::slice::from_ref(subject)).await?;
+        Ok(figure_in_year(&values, subject, measure, group, year))
+    }
+
+    pub async fn school_outcomes(&self, urn: Urn, thresholds: &Thresholds) -> Result<Option<SchoolOutcomes>, StoreError> {
         let Some(history) = self.school(urn).await? else { return Ok(None) };
         let school = history.school;
         let subject = Subject::School(urn);
@@ -144,7 +192,7 @@ impl Store {
             .into_iter()
             .filter_map(|m| measure_report(&subject, m, &values, &comparators, &norms(m, &peers)))
             .collect();
-        let similar = self.similar_to(urn, school.phase, &values).await?;
+        let similar = self.similar_to(urn, school.phase, &values, thresholds).await?;
         Ok(Some(SchoolOutcomes {
             urn,
             name: school.name,
@@ -155,8 +203,9 @@ impl Store {
         }))
     }
 
-    /// The ten schools most like `urn` nationally on its headline measure's latest year.
-    async fn similar_to(&self, urn: Urn, phase: Phase, own: &[MeasureValue]) -> Result<Option<SimilarSchools>, StoreError> {
+    /// The ten schools most like `urn` nationally on its headline measure's latest year; not
+    /// compared (and said why) when too few of England's schools of the phase have a figure.
+    async fn similar_to(&self, urn: Urn, phase: Phase, own: &[MeasureValue], thresholds: &Thresholds) -> Result<Option<SimilarSchools>, StoreError> {
         let Some(year) = own.iter().filter(|v| v.subject == Subject::School(urn)).map(|v| v.year).max() else {
             return Ok(None);
         };
@@ -200,20 +249,41 @@ impl Store {
             }
         }
         let Some((target, _)) = profiles.get(&urn.0).cloned() else { return Ok(None) };
+        let group = phase.reporting_group();
+        let open: HashSet<Urn> =
+            self.register_history().await?.schools_at(results_day(year)).into_iter().filter(|s| takes_measure(headline, s.phase)).map(|s| s.urn).collect();
+        let with_figure = profiles.values().filter(|(p, _)| p.headline.is_some() && open.contains(&p.urn)).count();
+        let coverage = Coverage { with_figure, of: open.len().max(with_figure) };
+        let mut names: HashMap<i64, String> = HashMap::new();
+        names.insert(urn.0, profiles.get(&urn.0).map(|p| p.1.clone()).unwrap_or_default());
+        if !thresholds.enough(coverage.with_figure, coverage.of) {
+            let not_compared = format!(
+                "{} for {year} is held for {} of England's {} {} schools ({:.0}%): not enough to find the schools most like this one nationally (the threshold is {:.0}%)",
+                headline.label(),
+                coverage.with_figure,
+                coverage.of,
+                group.label(),
+                coverage.percent().unwrap_or(0.0),
+                thresholds.min_coverage_percent
+            );
+            return Ok(Some(SimilarSchools { year, measure: headline, coverage, comparison: None, not_compared: Some(not_compared), names }));
+        }
         let candidates: Vec<SchoolProfile> = profiles.values().map(|(p, _)| p.clone()).collect();
         let comparison = similar_schools(&target, &candidates, 10, headline);
-        let mut names: HashMap<i64, String> = HashMap::new();
-        for u in comparison.similar.iter().map(|s| s.urn.0).chain([urn.0]) {
+        for u in comparison.similar.iter().map(|s| s.urn.0) {
             names.insert(u, profiles.get(&u).map(|p| p.1.clone()).unwrap_or_default());
         }
-        Ok(Some(SimilarSchools { year, comparison, names }))
+        Ok(Some(SimilarSchools { year, measure: headline, coverage, comparison: Some(comparison), not_compared: None, names }))
     }
 
-    pub async fn la_outcomes(&self, la: &str) -> Result<LaOutcomes, StoreError> {
+    /// An LA's outcomes: each measure beside England, its rank among LAs on the measure's
+    /// latest year (or `year`), what share of its schools each year's figures cover, and for
+    /// `year` each measure's figure or why there is none.
+    pub async fn la_outcomes(&self, la: &str, year: Option<AcademicYear>, thresholds: &Thresholds) -> Result<LaOutcomes, StoreError> {
         let la_name = self.resolve_la(la).await?;
         let code = self.la_code(&la_name).await?;
         let Some(code) = code else {
-            return Ok(LaOutcomes { la_name, la_code: None, measures: Vec::new(), ranks: Vec::new() });
+            return Ok(LaOutcomes { la_name, la_code: None, measures: Vec::new(), ranks: Vec::new(), coverage: Vec::new(), year, in_year: Vec::new() });
         };
         let subject = Subject::La(code.clone());
         let england = [Subject::England];
@@ -221,28 +291,53 @@ impl Store {
         let every_la = self.values_where("WHERE m.subject LIKE 'la:%' AND m.pupil_group IN ($1, $2, $3)", &NORM_GROUPS.map(|g| g.key().to_string())).await?;
         let comparators = Comparators { la: None, england: &england };
         let present = measures_present(&subject, &values);
-        let measures = present
+        let measures: Vec<MeasureReport> = present
             .iter()
             .filter_map(|&m| measure_report(&subject, m, &values, &comparators, &norms(m, &every_la)))
             .collect();
-        let ranks = present.iter().filter_map(|&m| la_rank(&subject, m, &every_la)).collect();
-        Ok(LaOutcomes { la_name, la_code: Some(code), measures, ranks })
+        let las = self.la_count().await?;
+        let ranks = present.iter().filter_map(|&m| rank_la(&subject, &la_name, m, year, &every_la, las, thresholds)).collect();
+        let coverage = self.school_coverage(&la_name, &measures).await?;
+        let in_year = year
+            .map(|y| present.iter().map(|&m| MeasureInYear { measure: m, figure: figure_in_year(&values, &subject, m, PupilGroup::All, y) }).collect())
+            .unwrap_or_default();
+        Ok(LaOutcomes { la_name, la_code: Some(code), measures, ranks, coverage, year, in_year })
     }
-}
 
-/// Where an LA stands among all LAs on a measure's latest year with a figure for it.
-fn la_rank(subject: &Subject, measure: Measure, every_la: &[MeasureValue]) -> Option<LaRank> {
-    let higher_is_better = measure.higher_is_better()?;
-    let mine = every_la
-        .iter()
-        .filter(|v| &v.subject == subject && v.measure == measure && v.group == PupilGroup::All)
-        .filter_map(|v| v.value.number().map(|n| (v.year, n)))
-        .max_by_key(|(year, _)| *year)?;
-    let others: Vec<f64> = every_la
-        .iter()
-        .filter(|v| v.measure == measure && v.group == PupilGroup::All && v.year == mine.0)
-        .filter_map(|v| v.value.number())
-        .collect();
-    let ahead = others.iter().filter(|&&o| if higher_is_better { o > mine.1 } else { o < mine.1 }).count();
-    Some(LaRank { measure, year: mine.0, value: mine.1, rank: ahead + 1, out_of: others.len() })
+    /// How many local authorities the register knows (by DfE code): what LA figures are
+    /// counted against.
+    async fn la_count(&self) -> Result<usize, StoreError> {
+        let row = sqlx::query("SELECT COUNT(DISTINCT la_code) AS n FROM schools WHERE la_code IS NOT NULL AND from_register = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? as usize)
+    }
+
+    /// For each measure and year of an LA's reports: its schools of the measure's phase open on
+    /// that year's results day, and how many of them have a published school figure.
+    async fn school_coverage(&self, la_name: &str, measures: &[MeasureReport]) -> Result<Vec<SchoolCoverage>, StoreError> {
+        let history = self.register_history().await?;
+        let rows = sqlx::query("SELECT DISTINCT m.urn, m.measure, m.year FROM measures m JOIN schools s ON m.urn = s.urn WHERE s.la_name = $1")
+            .bind(la_name)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut held: HashSet<(i64, String, i64)> = HashSet::new();
+        for row in &rows {
+            held.insert((row.try_get("urn")?, row.try_get("measure")?, row.try_get("year")?));
+        }
+        let mut out = Vec::new();
+        for report in measures {
+            for &year in &report.years {
+                let open: Vec<Urn> = history
+                    .la_schools_at(la_name, results_day(year))
+                    .into_iter()
+                    .filter(|(s, _)| takes_measure(report.measure, s.phase))
+                    .map(|(s, _)| s.urn)
+                    .collect();
+                let with_figure = open.iter().filter(|u| held.contains(&(u.0, report.measure.key().to_string(), i64::from(year.0)))).count();
+                out.push(SchoolCoverage { measure: report.measure, year, schools: Coverage { with_figure, of: open.len() } });
+            }
+        }
+        Ok(out)
+    }
 }

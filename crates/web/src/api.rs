@@ -108,13 +108,31 @@ async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response
 async fn school_outcomes(State(store): State<Store>, Path(urn): Path<String>) -> Response {
     reply(async {
         let urn = parse_urn(&urn)?;
-        store.school_outcomes(urn).await?.ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))
+        store.school_outcomes(urn, &thresholds()?).await?.ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))
     }
     .await)
 }
 
-async fn la_outcomes(State(store): State<Store>, Path(name): Path<String>) -> Response {
-    reply(async { Ok(store.la_outcomes(&name).await?) }.await)
+/// `?year=2013/14` asks for one academic year: each measure's figure, or why there is none.
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<String>,
+}
+
+async fn la_outcomes(State(store): State<Store>, Path(name): Path<String>, Query(q): Query<YearQuery>) -> Response {
+    reply(
+        async {
+            let year = q
+                .year
+                .map(|y| {
+                    schoolsight_domain::AcademicYear::from_label(&y)
+                        .ok_or_else(|| AppError::BadRequest(format!("year '{y}' is not an academic year such as 2018/19")))
+                })
+                .transpose()?;
+            Ok(store.la_outcomes(&name, year, &thresholds()?).await?)
+        }
+        .await,
+    )
 }
 
 #[derive(Serialize)]

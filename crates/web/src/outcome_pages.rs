@@ -90,6 +90,8 @@ pub struct MeasureView {
     pub trend: String,
     pub gap_trend: String,
     pub lapses: Vec<String>,
+    /// Years with no figure, each with why ("no data for 2019/20: …"): gaps, not zeros.
+    pub missing: Vec<String>,
     pub chart: Option<String>,
 }
 
@@ -130,7 +132,13 @@ fn measure_view(r: &MeasureReport, la_name: &str) -> MeasureView {
         trend: trend_text(r.unit, &r.trend),
         gap_trend: trend_text(r.unit, &r.gap_trend),
         lapses,
+        missing: r.missing_years.iter().map(|m| sentence_case(&m.reason)).collect(),
     }
+}
+
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn line_label(line: &schoolsight_domain::outcome_report::Line, la_name: &str) -> String {
@@ -161,8 +169,14 @@ fn school_page(outcomes: SchoolOutcomes) -> SchoolOutcomesPage {
     let measures = outcomes.measures.iter().map(|m| measure_view(m, &outcomes.la_name)).collect();
     let (similar_title, similar_summary, similar) = match &outcomes.similar {
         None => (String::new(), String::new(), Vec::new()),
+        // Not compared: the title says so and the summary says why.
+        Some(s) if s.comparison.is_none() => (
+            format!("{} in {}: no comparison with similar schools", s.measure.label(), s.year),
+            s.not_compared.clone().unwrap_or_default(),
+            Vec::new(),
+        ),
         Some(s) => {
-            let c = &s.comparison;
+            let c = s.comparison.as_ref().expect("compared");
             let unit = c.measure.unit();
             let name = |u: Urn| s.names.get(&u.0).cloned().unwrap_or_default();
             let mut rows: Vec<SimilarRow> = c
@@ -195,7 +209,7 @@ fn school_page(outcomes: SchoolOutcomes) -> SchoolOutcomesPage {
 pub async fn school(State(store): State<Store>, Path(urn): Path<String>) -> Response {
     render(async {
         let urn = parse_urn(&urn)?;
-        let outcomes = store.school_outcomes(urn).await?.ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))?;
+        let outcomes = store.school_outcomes(urn, &crate::pages::thresholds()?).await?.ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))?;
         Ok(school_page(outcomes))
     }
     .await)
@@ -219,15 +233,20 @@ pub struct LaOutcomesPage {
 
 pub async fn la(State(store): State<Store>, Path(name): Path<String>) -> Response {
     render(async {
-        let outcomes = store.la_outcomes(&name).await?;
+        let outcomes = store.la_outcomes(&name, None, &crate::pages::thresholds()?).await?;
         let ranks = outcomes
             .ranks
             .iter()
             .map(|r| RankRow {
                 label: r.measure.label().to_string(),
                 year: r.year.to_string(),
-                value: figure(r.measure.unit(), r.value),
-                rank: format!("{} of {}", r.rank, r.out_of),
+                value: r.value.map_or_else(|| "no data".to_string(), |v| figure(r.measure.unit(), v)),
+                // Not ranked: the reason in words instead of a rank.
+                rank: match (r.rank, &r.not_ranked) {
+                    (Some(rank), _) => format!("{rank} of {} (figures for {} of {} LAs)", r.out_of, r.coverage.with_figure, r.coverage.of),
+                    (None, Some(why)) => why.clone(),
+                    (None, None) => String::new(),
+                },
             })
             .collect();
         let measures = outcomes.measures.iter().map(|m| measure_view(m, &outcomes.la_name)).collect();
