@@ -9,7 +9,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "casework", include_str!("../migrations/0004_casework.sql")),
     (5, "sign_in_throttle", include_str!("../migrations/0005_sign_in_throttle.sql")),
     (6, "history", include_str!("../migrations/0006_history.sql")),
-    (8, "trust_links", include_str!("../migrations/0008_trust_links.sql")),
     (7, "case_event_order", include_str!("../migrations/0007_case_event_order.sql")),
     (8, "trust_links", include_str!("../migrations/0008_trust_links.sql")),
 ];
