@@ -144,6 +144,10 @@ struct SchoolLetters {
 async fn school_letters(State(store): State<Store>, viewer: Viewer, Path(urn): Path<String>) -> Response {
     reply(async {
         let urn = parse_urn(&urn)?;
+        // An empty list would say "no letters" of a school that does not exist.
+        if store.school_name(urn).await?.is_none() {
+            return Err(AppError::NotFound(format!("no school with URN {urn}")));
+        }
         let actions = hide_casework(&store, &viewer, store.actions_for_school(urn).await?).await?;
         Ok(SchoolLetters { letters: store.letters_for_school(urn).await?, actions })
     }
@@ -157,7 +161,16 @@ async fn letter(State(store): State<Store>, viewer: Viewer, Path(id): Path<Strin
 async fn search(State(index): State<Arc<SearchIndex>>, Query(q): Query<FindQuery>) -> Response {
     reply(async {
         let text = q.q.filter(|t| !t.trim().is_empty()).ok_or_else(|| AppError::BadRequest("q is required".into()))?;
-        crate::search_letters(index, text).await
+        let hits = crate::search_letters(index, text).await?;
+        Ok(hits.into_iter().map(|hit| ApiHit { kind_label: schoolsight_letters::kind_label(&hit.kind), hit }).collect::<Vec<_>>())
     }
     .await)
+}
+
+/// A search hit with its kind's name for people beside the stable key.
+#[derive(Serialize)]
+struct ApiHit {
+    #[serde(flatten)]
+    hit: schoolsight_search::SearchHit,
+    kind_label: &'static str,
 }

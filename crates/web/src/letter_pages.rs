@@ -69,16 +69,6 @@ pub struct LetterPage {
     pub outcomes: Vec<OutcomeLine>,
 }
 
-fn kind_label(key: &str) -> &'static str {
-    match key {
-        "school_monitoring" => "Monitoring inspection of a school",
-        "school_report" => "School inspection report",
-        "la_arrangements" => "Inspection of LA arrangements for supporting school improvement",
-        "la_focused_inspections" => "LA focused inspections",
-        _ => "Other document",
-    }
-}
-
 pub async fn letter(State(store): State<Store>, viewer: Viewer, Path(id): Path<String>) -> Response {
     render(async {
         let view = load(&store, &viewer, &id).await?;
@@ -96,7 +86,7 @@ pub async fn letter(State(store): State<Store>, viewer: Viewer, Path(id): Path<S
                 OutcomeLine { text: format!("{} {}{category}: {}", o.count, o.judgement.label(), moved.join(", ")) }
             })
             .collect();
-        Ok(LetterPage { kind: kind_label(&view.letter.kind).to_string(), view, outcomes })
+        Ok(LetterPage { kind: schoolsight_letters::kind_label(&view.letter.kind).to_string(), view, outcomes })
     }
     .await)
 }
@@ -121,7 +111,11 @@ pub async fn search(State(store): State<Store>, State(index): State<Arc<SearchIn
             return Ok(SearchPage { query, schools: Vec::new(), letters: Vec::new() });
         }
         let schools = store.find_schools(&query, 50).await?;
-        let letters = crate::search_letters(index, query.clone()).await?;
+        let mut letters = crate::search_letters(index, query.clone()).await?;
+        // The page names kinds as people do ("School inspection report", not "school_report").
+        for hit in &mut letters {
+            hit.kind = schoolsight_letters::kind_label(&hit.kind).to_string();
+        }
         Ok(SearchPage { query, schools, letters })
     }
     .await)

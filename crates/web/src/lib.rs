@@ -240,8 +240,17 @@ pub(crate) const INTERNAL_MESSAGE: &str = "the server could not answer this requ
 fn day_or_today(text: Option<&str>) -> Result<NaiveDate, AppError> {
     match text.filter(|t| !t.trim().is_empty()) {
         None => Ok(chrono::Local::now().date_naive()),
-        Some(t) => required_day(t, "date"),
+        Some(t) => data_day(t, "date"),
     }
+}
+
+/// A day the published data is asked about: a date (else "not a date") within the years the
+/// data covers (else "out of range (data from 2005)").
+fn data_day(text: &str, what: &'static str) -> Result<NaiveDate, AppError> {
+    if text.trim().is_empty() {
+        return Err(AppError::BadRequest(format!("{what} is required")));
+    }
+    schoolsight_domain::parse_query_day(text).map_err(|e| AppError::BadRequest(format!("{what}: {e}")))
 }
 
 /// A day a request names, inside the years casework and the published data cover.
@@ -268,8 +277,8 @@ fn parse_urn(text: &str) -> Result<schoolsight_domain::Urn, AppError> {
 
 /// The period of an outcomes question: both ends required, in order.
 fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let from = required_day(q.from.as_deref().unwrap_or(""), "from")?;
-    let to = required_day(q.to.as_deref().unwrap_or(""), "to")?;
+    let from = data_day(q.from.as_deref().unwrap_or(""), "from")?;
+    let to = data_day(q.to.as_deref().unwrap_or(""), "to")?;
     if from > to {
         return Err(AppError::BadRequest(format!("from {from} is after to {to}")));
     }

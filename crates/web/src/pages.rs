@@ -6,6 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary, PhaseGroup, Share};
 use schoolsight_domain::as_at::SeriesPoint;
+use schoolsight_domain::words::count_digits;
 use schoolsight_domain::{CategoryOfConcern, Governance, Judgement, Thresholds, Urn};
 use schoolsight_store::{LaSchool, LetterAction, SchoolHistory, Store, StoredLetter};
 use serde::{Deserialize, Serialize};
@@ -263,6 +264,8 @@ pub struct LaPage {
     pub series_chart: Option<String>,
     pub series: Vec<SeriesTableRow>,
     pub threshold: String,
+    /// "there are 78 open state-funded schools; 12 trusts run at least one of them".
+    pub lead: String,
 }
 
 const COLUMNS: [Governance; 4] =
@@ -337,7 +340,15 @@ fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>,
         })
         .collect();
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&profile.at) - 1, 9, 1).unwrap_or(profile.at);
+    let lead = format!(
+        "there {} {}; {} {} at least one of them",
+        if profile.schools == 1 { "is" } else { "are" },
+        count_digits(profile.schools, "open state-funded school", "open state-funded schools"),
+        count_digits(profile.trusts, "trust", "trusts"),
+        if profile.trusts == 1 { "runs" } else { "run" }
+    );
     LaPage {
+        lead,
         la_name: profile.la_name.clone(),
         at: profile.at,
         governance_labels: COLUMNS.iter().map(|g| g.label()).collect(),
@@ -387,6 +398,8 @@ pub struct OutcomesPage {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub inspected: usize,
+    /// "1 school", "47 schools": the count as the lead sentence says it.
+    pub inspected_words: String,
     pub phases: String,
     pub rows: Vec<OutcomeRow>,
     pub schools: Vec<InspectedRow>,
@@ -457,6 +470,7 @@ fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
         from: s.from,
         to: s.to,
         inspected: s.inspected,
+        inspected_words: count_digits(s.inspected, "school", "schools"),
         phases: s.by_phase.iter().map(|(p, n)| format!("{n} {}", p.label())).collect::<Vec<_>>().join(", "),
         rows,
         schools,
