@@ -39,7 +39,10 @@ fn main() {
     let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for ((path, _), letter) in texts.iter().zip(&letters) {
-        let kind = format!("{:?}", letter.kind);
+        let kind = match &letter.unreadable {
+            Some(_) => "unreadable".to_string(),
+            None => format!("{:?}", letter.kind),
+        };
         if std::env::var_os("SHOW_KINDS").is_some() {
             println!("{kind}\t{}", path.display());
         }

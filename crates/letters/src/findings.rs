@@ -81,6 +81,52 @@ fn progress_judgement(text: &str) -> Option<MonitoringJudgement> {
     })
 }
 
+/// A short or ungraded inspection's outcome: "This school continues to be good." and, where
+/// evidence suggests a full inspection, "… may not be as strong as …" or "… may be judged
+/// outstanding …"; and the judgement it was made since ("… since the school was judged to be
+/// good in March 2012").
+static CONTINUES: LazyLock<Regex> = LazyLock::new(|| {
+    phrase(r"\bcontinues\s+to\s+be\s+(?:an?\s+)?(good|outstanding)\b|\bmay\s+not\s+be\s+as\s+strong\b|\bmay\s+be\s+(?:judged\s+)?outstanding\b")
+});
+
+static JUDGED_SINCE: LazyLock<Regex> = LazyLock::new(|| {
+    phrase(r"since\s+the\s+(?:school|academy|predecessor school)\s+was\s+judged\s+to\s+be\s+(good|outstanding)\s+in\s+((?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})")
+});
+
+/// The outcome of a short or ungraded inspection as its verdict: the school stays as it was
+/// judged, or the inspector thinks a graded inspection would find otherwise.
+pub(crate) fn short_inspection_outcome(blocks: &[Block]) -> Option<MonitoringJudgement> {
+    blocks.iter().find_map(|block| {
+        let text = block.text();
+        let caps = CONTINUES.captures(text)?;
+        let whole = caps.get(0)?;
+        let stays = caps.get(1).map(|m| m.as_str().to_lowercase());
+        Some(MonitoringJudgement {
+            effective: stays.is_some(),
+            progress: Some(match &stays {
+                Some(grade) => format!("continues to be {grade}"),
+                None => whole.as_str().to_lowercase(),
+            }),
+            text: sentence_around(text, whole.start(), whole.end()).to_string(),
+        })
+    })
+}
+
+/// The judgement a short or ungraded inspection follows, its month, and the sentence.
+pub(crate) fn judged_since(flat: &str) -> Option<crate::report::Sourced<(Judgement, Option<String>)>> {
+    let caps = JUDGED_SINCE.captures(flat)?;
+    let whole = caps.get(0)?;
+    let judgement = if caps.get(1)?.as_str().eq_ignore_ascii_case("good") {
+        Judgement::Good
+    } else {
+        Judgement::Outstanding
+    };
+    Some(crate::report::Sourced {
+        value: (judgement, caps.get(2).map(|m| m.as_str().to_string())),
+        source: sentence_around(flat, whole.start(), whole.end()).to_string(),
+    })
+}
+
 /// "… judged to require improvement following the section 5 inspection in November 2016":
 /// the month of the judgement that a monitoring letter's reason names.
 static JUDGED_IN: LazyLock<Regex> = LazyLock::new(|| {
@@ -122,6 +168,18 @@ pub(crate) fn further_actions(blocks: &[Block]) -> Vec<ListItem> {
     blocks
         .iter()
         .position(|b| matches!(b, Block::Paragraph(t) if FURTHER_ACTION_LEAD_IN.is_match(t.trim())))
+        .map(|at| build_list(&leading_bullets(&blocks[at + 1..])))
+        .unwrap_or_default()
+}
+
+/// A short inspection's "Next steps for the school": the bullets after "Leaders and those
+/// responsible for governance should ensure that:".
+static NEXT_STEPS_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| phrase(r"should ensure that:$"));
+
+pub(crate) fn next_steps(blocks: &[Block]) -> Vec<ListItem> {
+    blocks
+        .iter()
+        .position(|b| matches!(b, Block::Paragraph(t) if NEXT_STEPS_LEAD_IN.is_match(t.trim())))
         .map(|at| build_list(&leading_bullets(&blocks[at + 1..])))
         .unwrap_or_default()
 }

@@ -132,12 +132,12 @@ static NAMED_KINDS: LazyLock<Vec<(LetterKind, Regex, Regex)>> = LazyLock::new(||
         ),
         (
             LetterKind::ShortInspection,
-            r"^short inspection of\b|this (?:was|is) the (?:first|second|third) short inspection",
+            r"^short inspection of\b|(?:this|the)(?: visit)? (?:was|is) the (?:first|second|third) short inspection",
             r"section 8 of the Education Act 2005",
         ),
         (
             LetterKind::UngradedInspection,
-            r"this (?:was|is) the (?:first|second|third) ungraded inspection|\bungraded inspection (?:carried out )?under section 8",
+            r"(?:this|the)(?: visit)? (?:was|is) the (?:first|second|third) ungraded inspection|\bungraded inspection (?:carried out )?under section 8",
             r"section 8 of the Education Act 2005",
         ),
     ]

@@ -111,7 +111,16 @@ pub fn parse(text: &str) -> Letter {
         }
         LetterKind::ShortInspection | LetterKind::UngradedInspection => {
             letter.school = recipient_school(recipient.as_ref());
-            letter.further_actions = findings::further_actions(&reading.blocks);
+            letter.further_actions = findings::next_steps(&reading.blocks);
+            letter.monitoring_judgement = findings::short_inspection_outcome(&reading.blocks);
+            if let Some(j) = &letter.monitoring_judgement {
+                letter.sources.push(source("monitoring_judgement", &j.text));
+            }
+            if let Some(found) = findings::judged_since(&reading.flat) {
+                letter.sources.push(source("previous_judgement", &found.source));
+                letter.previous_judgement = Some(found.value.0);
+                letter.previous_inspection = found.value.1;
+            }
             sole_inspector(&mut letter, &reading);
         }
         LetterKind::SchoolReport => {
