@@ -15,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use schoolsight_domain::words::count_digits;
 use schoolsight_domain::{Urn, parse_query_day};
 use schoolsight_ingest::ParsedFile;
 use schoolsight_search::SearchIndex;
@@ -279,8 +280,10 @@ async fn run() -> Result<()> {
             }
             let totals = store.totals().await?;
             println!(
-                "Schoolsight: {} schools, {} inspections, {} local authorities. Dashboard on http://{addr}",
-                totals.schools, totals.inspections, totals.local_authorities
+                "Schoolsight: {}, {}, {}. Dashboard on http://{addr}",
+                count_digits(totals.schools as usize, "school", "schools"),
+                count_digits(totals.inspections as usize, "inspection", "inspections"),
+                count_digits(totals.local_authorities as usize, "local authority", "local authorities")
             );
             let index = open_index(&cli.index, &store).await?;
             schoolsight_web::serve(store.clone(), index, addr).await.context("serving")?;
@@ -525,18 +528,19 @@ async fn import(store: &Store, files: &[PathBuf]) -> Result<()> {
 /// What an import wrote, naming only what it did write.
 fn written(f: &ImportedFile) -> String {
     let counts = [
-        (f.schools_written, "register entries"),
-        (f.schools_added_from_inspections, "schools added from inspections"),
-        (f.inspections_written, "inspections"),
-        (f.measures_written, "outcome figures"),
-        (f.report_card_grades_written, "report-card grades"),
-        (f.links_written, "school links"),
-        (f.trust_links_written, "trust memberships"),
-        (f.visits_matched, "visits already stored from another file (merged)"),
+        (f.schools_written, "register entry", "register entries"),
+        (f.schools_added_from_inspections, "school added from inspections", "schools added from inspections"),
+        (f.inspections_written, "inspection", "inspections"),
+        (f.measures_written, "outcome figure", "outcome figures"),
+        (f.report_card_grades_written, "report-card grade", "report-card grades"),
+        (f.links_written, "school link", "school links"),
+        (f.trust_links_written, "trust membership", "trust memberships"),
+        (f.visits_matched, "visit already stored from another file (merged)", "visits already stored from another file (merged)"),
     ];
-    let parts: Vec<String> = counts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect();
+    let parts: Vec<String> =
+        counts.iter().filter(|(n, _, _)| *n > 0).map(|(n, one, many)| count_digits(*n as usize, one, many)).collect();
     let parts = if parts.is_empty() { "nothing new".to_string() } else { parts.join(", ") };
-    format!("{} rows; {parts} written", f.rows)
+    format!("{}; {parts} written", count_digits(f.rows as usize, "row", "rows"))
 }
 
 fn short(name: &str) -> String {

@@ -142,7 +142,7 @@ async fn restore_refuses_a_database_with_data_unless_told_to_replace_it(backend:
     target.ok(&["import", &path(&shared("data/hampshire-surrey-2017-2022/2021_936_gias.csv"))]);
     let held = dump(&target.db.store().await).await;
     let err = target.fails(&["restore", &path(&file)]);
-    assert!(err.contains("the database is not empty (import_files: 1 rows"), "{err}");
+    assert!(err.contains("the database is not empty (import_files: 1 row"), "{err}");
     assert!(err.contains("pass --replace"), "{err}");
     assert!(dump(&target.db.store().await).await == held, "a refused restore changed the database");
     target.ok(&["restore", "--replace", &path(&file)]);

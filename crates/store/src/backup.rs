@@ -575,7 +575,7 @@ impl Store {
                 .await?
                 .try_get(0)?;
             if n > 0 {
-                held.push(format!("{}: {n} rows", table.name));
+                held.push(format!("{}: {}", table.name, schoolsight_domain::words::count_digits(n as usize, "row", "rows")));
             }
         }
         if !held.is_empty() {
