@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::RiskError;
 use crate::category::CategoryThresholds;
-use crate::features::{AsAt, History};
+use crate::features::{AsAt, Feature, History};
 use crate::metrics::{CalibrationBin, auc, brier, calibration_table, top_share};
 use crate::models::{ModelKind, ModelSet};
 use crate::reasons::Reason;
@@ -88,6 +88,64 @@ pub struct WindowModels {
     pub logistic: ModelScores,
     pub baseline_previous: ModelScores,
     pub baseline_previous_and_time: ModelScores,
+    /// The same trees retrained on the inspection history's features alone (every register,
+    /// published-measure and LA-record column missing): the difference from `gbdt` is what
+    /// those sources add. Only when asked for ([`Backtest::with_history_only`]): it trains the
+    /// models a second time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gbdt_history_only: Option<ModelScores>,
+}
+
+/// What a back-test runs: the windows, the seed, and whether to measure what the features
+/// beyond the inspection history add.
+#[derive(Debug, Clone)]
+pub struct Backtest {
+    pub windows: Vec<WindowSpec>,
+    pub seed: u64,
+    pub history_only: bool,
+}
+
+impl Backtest {
+    pub fn new(windows: Vec<WindowSpec>, seed: u64) -> Backtest {
+        Backtest { windows, seed, history_only: false }
+    }
+
+    pub fn with_history_only(mut self) -> Backtest {
+        self.history_only = true;
+        self
+    }
+}
+
+/// Samples with every column that does not come from the inspection history made missing.
+fn history_only(samples: &[Sample]) -> Vec<Sample> {
+    let keep: Vec<bool> = Feature::columns().into_iter().map(Feature::is_history).collect();
+    samples
+        .iter()
+        .map(|s| Sample {
+            features: s
+                .features
+                .iter()
+                .zip(&keep)
+                .map(|(value, kept)| if *kept { *value } else { f64::NAN })
+                .collect(),
+            ..s.clone()
+        })
+        .collect()
+}
+
+/// The trees' scores in the window when they learn from the inspection history alone.
+fn history_only_scores(
+    history: &History,
+    spec: &WindowSpec,
+    test: &[Sample],
+    seed: u64,
+) -> Result<ModelScores, RiskError> {
+    let (training, calibration) = samples_before(history, spec.cutoff(), spec.target)?;
+    let models = ModelSet::train(&history_only(&training), &history_only(&calibration), seed)?;
+    let test = history_only(test);
+    let rows: Vec<Vec<f64>> = test.iter().map(|s| s.features.clone()).collect();
+    let labels: Vec<bool> = test.iter().map(|s| s.label).collect();
+    Ok(ModelScores::of(&models.probabilities(ModelKind::Gbdt, &rows), &labels))
 }
 
 /// A feature and its mean absolute Shapley contribution (log-odds) over the test schools.
@@ -186,6 +244,7 @@ pub fn run_window(
     history: &History,
     spec: &WindowSpec,
     seed: u64,
+    with_history_only: bool,
 ) -> Result<WindowReport, RiskError> {
     let test = spec.test.samples(history, spec.target);
     if test.is_empty() {
@@ -211,6 +270,9 @@ pub fn run_window(
             logistic: scores(ModelKind::Logistic),
             baseline_previous: scores(ModelKind::BaselinePrevious),
             baseline_previous_and_time: scores(ModelKind::BaselinePreviousAndTime),
+            gbdt_history_only: with_history_only
+                .then(|| history_only_scores(history, spec, &test, seed))
+                .transpose()?,
         },
         calibration: calibration_table(&gbdt_probabilities, &labels),
         top_features: trained
@@ -228,12 +290,17 @@ pub fn run_window(
 
 /// Every window the data can test; the others are listed with the reason.
 pub fn backtest(history: &History, specs: &[WindowSpec], seed: u64) -> BacktestReport {
+    run(history, &Backtest::new(specs.to_vec(), seed))
+}
+
+/// Runs a back-test as configured.
+pub fn run(history: &History, backtest: &Backtest) -> BacktestReport {
     let mut report = BacktestReport {
         windows: Vec::new(),
         skipped: Vec::new(),
     };
-    for spec in specs {
-        match run_window(history, spec, seed) {
+    for spec in &backtest.windows {
+        match run_window(history, spec, backtest.seed, backtest.history_only) {
             Ok(window) => report.windows.push(window),
             Err(e) => report.skipped.push(SkippedWindow {
                 cutoff: spec.cutoff(),
@@ -356,7 +423,7 @@ mod tests {
             target: Target::NextBelowGood,
             test: Window::year_from(day("2015-09-01")),
         };
-        let report = run_window(&history, &spec, DEFAULT_SEED).unwrap();
+        let report = run_window(&history, &spec, DEFAULT_SEED, false).unwrap();
         let expected = spec.test.samples(&history, Target::NextBelowGood).len();
         assert_eq!(report.inspections, expected);
         assert_eq!(report.test_to, day("2016-08-31"));

@@ -68,7 +68,8 @@ impl Gbdt {
             .collect()
     }
 
-    /// The fitted booster, for explaining it.
+    /// The fitted booster, for checking its explanations.
+    #[cfg(test)]
     pub(crate) fn booster(&self) -> &PerpetualBooster {
         &self.booster
     }

@@ -16,7 +16,7 @@ pub mod target;
 use chrono::NaiveDate;
 
 pub use backtest::{
-    BacktestReport, SchoolRisk, WindowReport, WindowSpec, assess, backtest, standard_windows,
+    Backtest, BacktestReport, SchoolRisk, WindowReport, WindowSpec, assess, backtest, standard_windows,
 };
 pub use category::CategoryThresholds;
 pub use features::{AsAt, Feature, History};

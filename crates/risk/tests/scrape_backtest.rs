@@ -54,7 +54,7 @@ fn gbdt_beats_both_baselines_in_the_windows_2013_to_2018() {
             target: Target::NextBelowGood,
             test: Window::year_from(NaiveDate::from_ymd_opt(year, 9, 1).unwrap()),
         };
-        let report = run_window(&history, &spec, DEFAULT_SEED).expect("the window has data");
+        let report = run_window(&history, &spec, DEFAULT_SEED, false).expect("the window has data");
         let m = &report.models;
         let auc = |s: &schoolsight_risk::backtest::ModelScores| s.auc.expect("both outcomes occur");
         println!(

@@ -14,9 +14,10 @@ use schoolsight_risk::gbdt::Gbdt;
 use schoolsight_risk::metrics::auc;
 use schoolsight_risk::models::recency_weight;
 use schoolsight_risk::{
-    BacktestReport, CategoryThresholds, DEFAULT_SEED, Feature, History, Reason, Sample, Target, Window, assess,
-    backtest, standard_windows,
+    Backtest, BacktestReport, CategoryThresholds, DEFAULT_SEED, Feature, History, Reason, Sample, Target, Window,
+    assess, standard_windows,
 };
+use schoolsight_risk::backtest::run as run_backtest;
 use schoolsight_app::risk::history;
 use schoolsight_store::Store;
 use serde::Serialize;
@@ -29,6 +30,10 @@ pub enum RiskCommand {
     Backtest {
         #[arg(long)]
         json: bool,
+        /// Also retrain the trees on the inspection history's features alone in each window,
+        /// to show what the register, published measures and the LA's records add (trains twice).
+        #[arg(long)]
+        measure_gain: bool,
     },
     /// An LA's state-funded schools open on DATE, riskiest first, from a model trained on outcomes known by DATE.
     List {
@@ -95,8 +100,12 @@ pub async fn command(store: &Store, command: RiskCommand) -> Result<()> {
     let history = history(store.risk_records().await?);
     let thresholds = CategoryThresholds::default();
     match command {
-        RiskCommand::Backtest { json } => {
-            let report = backtest(&history, &standard_windows(), DEFAULT_SEED);
+        RiskCommand::Backtest { json, measure_gain } => {
+            let mut config = Backtest::new(standard_windows(), DEFAULT_SEED);
+            if measure_gain {
+                config = config.with_history_only();
+            }
+            let report = run_backtest(&history, &config);
             emit(json, &report, backtest_text)
         }
         RiskCommand::List { la, at, json } => {
@@ -194,11 +203,11 @@ fn backtest_text(report: &BacktestReport) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<11} {:>6} {:>6}  {:<27} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "{:<11} {:>6} {:>6}  {:<30} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
         "cut-off", "schools", "rate", "model", "AUC", "Brier", "P@10%", "R@10%", "P@20%", "R@20%"
     );
     for w in &report.windows {
-        let models = [
+        let mut models = vec![
             ("gradient-boosted trees", &w.models.gbdt),
             ("logistic regression", &w.models.logistic),
             ("previous judgement", &w.models.baseline_previous),
@@ -207,6 +216,9 @@ fn backtest_text(report: &BacktestReport) -> String {
                 &w.models.baseline_previous_and_time,
             ),
         ];
+        if let Some(scores) = &w.models.gbdt_history_only {
+            models.push(("trees, inspection history only", scores));
+        }
         for (i, (name, s)) in models.iter().enumerate() {
             let (cutoff, n, rate) = if i == 0 {
                 (
@@ -219,7 +231,7 @@ fn backtest_text(report: &BacktestReport) -> String {
             };
             let _ = writeln!(
                 out,
-                "{cutoff:<11} {n:>6} {rate:>6}  {name:<27} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
+                "{cutoff:<11} {n:>6} {rate:>6}  {name:<30} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
                 metric(s.auc),
                 metric(Some(s.brier)),
                 metric(Some(s.precision_top10)),
