@@ -182,8 +182,22 @@ fn parsed(source: &SourceText, kind: FileKind, extract: Extract, rows: usize) ->
         name: source.name.clone(),
         sha256: source.sha256.clone(),
         kind,
-        extract_date: source::date_in_name(&source.name).or(extract.content_date),
+        extract_date: source::date_in_name(&source.name)
+            .or(extract.content_date)
+            .or_else(|| newest_visit(&extract)),
         rows,
         extract,
     })
+}
+
+/// A file that names no date of its own was taken no earlier than the newest visit it
+/// records (published, or else ended or started). What it says of earlier visits is known
+/// only from then: Ofsted's "latest inspections" files keep a school's older visit only while
+/// nothing has replaced it, so the early-warning model must not read them as at an earlier day.
+fn newest_visit(extract: &Extract) -> Option<NaiveDate> {
+    extract
+        .inspections
+        .iter()
+        .map(|i| i.publication_date.or(i.end_date).unwrap_or(i.start_date))
+        .max()
 }
