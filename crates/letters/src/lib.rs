@@ -156,7 +156,37 @@ pub fn parse(text: &str) -> Letter {
     }
     letter.title = reading.title;
     letter.recipient = recipient;
+    locate_sources(&mut letter, &lines);
     letter
+}
+
+/// For the fields read from the header and the opening (dates, school, authority, recipient),
+/// the first line that gives the value, where no reader recorded one.
+fn locate_sources(letter: &mut Letter, lines: &[Line]) {
+    let day = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    let month = |d: chrono::NaiveDate| d.format("%B %Y").to_string();
+    let wanted: Vec<(&str, Vec<String>)> = vec![
+        ("letter_date", letter.letter_date.map(day).into_iter().collect()),
+        (
+            "visit_dates",
+            letter.visit_dates.iter().flat_map(|v| [day(v.from), day(v.to), month(v.to)]).collect(),
+        ),
+        ("school", letter.school.iter().map(|s| s.name.clone()).collect()),
+        ("la_name", letter.la_name.iter().cloned().collect()),
+        ("recipient", letter.recipient.iter().map(|r| r.name.clone()).collect()),
+    ];
+    for (field, needles) in wanted {
+        if letter.sources.iter().any(|s| s.field == field) {
+            continue;
+        }
+        let found = needles.iter().find_map(|needle| {
+            let needle = needle.to_lowercase();
+            lines.iter().find(|l| l.text.to_lowercase().contains(&needle))
+        });
+        if let Some(line) = found {
+            letter.sources.push(source(field, &squash_spaces(&line.text)));
+        }
+    }
 }
 
 fn source(field: &str, text: &str) -> FieldSource {

@@ -83,3 +83,13 @@ fn letter_000_previous_judgement() {
         "The visit was the first monitoring inspection since the school was judged to require improvement following the section 5 inspection in November 2016."
     );
 }
+
+#[test]
+fn letter_000_fields_keep_their_lines() {
+    let letter = parse(&common::read(&common::seed_path("000")));
+    let source = |field: &str| letter.sources.iter().find(|s| s.field == field).map(|s| s.text.clone());
+    assert_eq!(source("letter_date").as_deref(), Some("7 February 2018"));
+    assert_eq!(source("school").as_deref(), Some("Calderstones School"));
+    assert!(source("visit_dates").unwrap().starts_with("Following my visit to your school on 24 January 2018"));
+    assert_eq!(source("recipient").as_deref(), Some("Mr Lee Ratcliffe"));
+}
