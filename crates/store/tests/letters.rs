@@ -153,7 +153,7 @@ async fn assert_derby_week(store: &Store) {
     assert_eq!(text[0], "Ten schools in Derby had a graded inspection between 2013-01-17 and 2013-01-23: one nursery school; two junior schools; five primary schools; one secondary school; and one special school.");
     assert!(text.contains(&"Six schools were graded good: four had improved from a previous satisfactory judgement and two had stayed at good.".to_string()), "{text:?}");
     assert!(text.contains(&"Three schools were judged to require improvement: all three had stayed at satisfactory.".to_string()), "{text:?}");
-    assert!(text.contains(&"One school was graded outstanding: one had stayed at outstanding.".to_string()), "{text:?}");
+    assert!(text.contains(&"One school was graded outstanding: it had stayed at outstanding.".to_string()), "{text:?}");
     let secondary = s.schools.iter().find(|i| i.phase == Phase::Secondary).unwrap();
     assert_eq!((secondary.judgement, secondary.previous), (Judgement::RequiresImprovement, Some(Judgement::RequiresImprovement)));
 }
