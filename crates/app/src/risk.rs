@@ -10,10 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use schoolsight_domain::Urn;
 use schoolsight_domain::as_at::RegisterHistory;
 use schoolsight_domain::casework::ConcernCategory;
-use schoolsight_risk::backtest::{Trained, train_before};
+use schoolsight_risk::backtest::{Trained, assess_with, train_before};
 use schoolsight_risk::{
-    AsAt, BacktestReport, CaseworkFlag, CategoryThresholds, DEFAULT_SEED, History, InspectionEvent,
-    LetterAction, ModelKind, PublishedMeasure, Reason, SchoolFacts, Target, backtest,
+    BacktestReport, CaseworkFlag, CategoryThresholds, DEFAULT_SEED, History, InspectionEvent,
+    LetterAction, PublishedMeasure, Reason, SchoolFacts, SchoolRisk, Target, backtest,
     standard_windows,
 };
 use schoolsight_store::{RiskRecords, Store};
@@ -21,9 +21,6 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 use crate::AppError;
-
-/// How many reasons each scored school carries.
-const REASONS: usize = 5;
 
 /// The database's records as the model's dated facts.
 pub fn history(records: RiskRecords) -> History {
@@ -212,21 +209,27 @@ impl Risk {
     }
 
     /// `urns` scored as at `at`, riskiest first (ties by URN).
-    async fn score(&self, at: NaiveDate, urns: &[Urn]) -> Result<Vec<(Urn, f64, Vec<Reason>)>, AppError> {
+    async fn score(&self, at: NaiveDate, urns: &[Urn]) -> Result<Vec<SchoolRisk>, AppError> {
         let history = self.history().await?;
         let trained = self.models(&history, at).await?;
         let urns = urns.to_vec();
-        blocking(move || {
-            let facts = AsAt::new(&history, at);
-            let rows: Vec<Vec<f64>> = urns.iter().map(|u| facts.features(*u)).collect();
-            let probabilities = trained.models.probabilities(ModelKind::Gbdt, &rows);
-            let reasons = trained.models.reasons(&rows, REASONS);
-            let mut scored: Vec<(Urn, f64, Vec<Reason>)> =
-                urns.into_iter().zip(probabilities).zip(reasons).map(|((u, p), r)| (u, p, r)).collect();
-            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            Ok(scored)
-        })
-        .await
+        let thresholds = self.thresholds;
+        blocking(move || Ok(assess_with(&trained, &history, at, &urns, &thresholds))).await
+    }
+
+    /// Trains today's model in the background, so the first risk page a user opens after the
+    /// server starts (or after an import) does not wait for it.
+    pub fn warm(&self, today: NaiveDate) {
+        let risk = self.clone();
+        tokio::spawn(async move {
+            let warmed = async {
+                let history = risk.history().await?;
+                risk.models(&history, today).await
+            };
+            if let Err(e) = warmed.await {
+                tracing::warn!(error = %e, "could not train the early-warning model at start");
+            }
+        });
     }
 
     /// The LA's schools open on `at`, those with a graded judgement by then ranked by risk from
@@ -250,11 +253,11 @@ impl Risk {
         let scored = if graded.is_empty() { Vec::new() } else { self.score(at, &graded).await? };
         let schools = scored
             .into_iter()
-            .map(|(urn, probability, reasons)| ListedSchool {
+            .map(|SchoolRisk { urn, probability, category, reasons }| ListedSchool {
                 urn,
                 name: name(urn),
                 probability,
-                category: self.thresholds.category(probability),
+                category,
                 last_grade: history.last_grade(urn, at),
                 reasons,
             })
@@ -275,8 +278,8 @@ impl Risk {
         for at in yearly_points(&history, urn) {
             match self.score(at, &[urn]).await {
                 Ok(mut scored) => {
-                    let (_, probability, reasons) = scored.remove(0);
-                    risk.push(RiskPoint { at, probability, category: self.thresholds.category(probability), reasons });
+                    let SchoolRisk { probability, category, reasons, .. } = scored.remove(0);
+                    risk.push(RiskPoint { at, probability, category, reasons });
                 }
                 Err(AppError::Risk(_)) => {} // too little history to train for that year
                 Err(other) => return Err(other),

@@ -49,8 +49,23 @@ impl FromRef<AppState> for Arc<SearchIndex> {
 }
 use serde::Deserialize;
 
+impl AppState {
+    pub fn new(store: Store, search: Arc<SearchIndex>) -> AppState {
+        AppState {
+            risk: schoolsight_app::risk::Risk::new(store.clone(), schoolsight_risk::CategoryThresholds::default()),
+            store,
+            search,
+            secure_cookies: false,
+        }
+    }
+}
+
 /// Every route of the dashboard and the API over one store and its search index.
 pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
+    app(AppState::new(store, search))
+}
+
+fn app(state: AppState) -> Router {
     let app = Router::new()
         .route("/", get(pages::index))
         .route("/la/{name}", get(pages::la))
@@ -74,12 +89,7 @@ pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
         .route("/school/{urn}/risk", get(risk_pages::school))
         .route("/model", get(risk_pages::model))
         .nest("/api", api_routes())
-        .with_state(AppState {
-            risk: schoolsight_app::risk::Risk::new(store.clone(), schoolsight_risk::CategoryThresholds::default()),
-            store,
-            search,
-            secure_cookies: false,
-        });
+        .with_state(state);
     harden(app)
 }
 
@@ -129,8 +139,10 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// Serves until Ctrl-C.
 pub async fn serve(store: Store, search: Arc<SearchIndex>, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    let state = AppState::new(store, search);
+    state.risk.warm(risk_pages::today());
     // The client's address feeds the sign-in throttle.
-    axum::serve(listener, router(store, search).into_make_service_with_connect_info::<SocketAddr>())
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -97,7 +97,7 @@ async fn hide_casework_in_history(store: &Store, reach: &Reach, mut history: Sch
     Ok(history)
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
