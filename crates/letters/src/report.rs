@@ -401,4 +401,49 @@ mod tests {
         assert_eq!(overall_effectiveness(&lines, false).unwrap().value, Judgement::RequiresImprovement);
         assert_eq!(previous_judgement(&lines, false).unwrap().value, Judgement::Good);
     }
+
+    /// The headline tables as the 2012 and 2019 frameworks print them (no such report is in
+    /// `shared/`: the layouts are the frameworks' own, the values made up).
+    #[test]
+    fn headline_tables_of_the_2012_and_2019_frameworks() {
+        let t2012 = clean_lines(
+            "Overall effectiveness  This inspection:  Good  2\nPrevious inspection:  Satisfactory  3\nAchievement of pupils  Good  2\nQuality of teaching  Good  2\nBehaviour and safety of pupils  Outstanding  1\nLeadership and management  Good  2",
+        );
+        assert_eq!(overall_effectiveness(&t2012, false).unwrap().value, Judgement::Good);
+        assert_eq!(previous_judgement(&t2012, false).unwrap().value, Judgement::RequiresImprovement);
+        let areas: Vec<(JudgementArea, Judgement)> = key_judgements(&t2012, false).iter().map(|k| (k.area, k.judgement)).collect();
+        assert_eq!(
+            areas,
+            [
+                (JudgementArea::LeadershipAndManagement, Judgement::Good),
+                (JudgementArea::TeachingLearningAndAssessment, Judgement::Good),
+                (JudgementArea::OutcomesForPupils, Judgement::Good),
+                (JudgementArea::BehaviourAndSafety, Judgement::Outstanding),
+            ]
+        );
+        let t2019 = clean_lines(
+            "Overall effectiveness  Requires improvement\nThe quality of education  Requires improvement\nBehaviour and attitudes  Good\nPersonal development  Good\nLeadership and management  Requires improvement\nSixth-form provision  Good\nPrevious inspection grade  Good",
+        );
+        assert_eq!(overall_effectiveness(&t2019, false).unwrap().value, Judgement::RequiresImprovement);
+        assert_eq!(previous_judgement(&t2019, false).unwrap().value, Judgement::Good);
+        let areas: Vec<JudgementArea> = key_judgements(&t2019, false).iter().map(|k| k.area).collect();
+        assert_eq!(
+            areas,
+            [
+                JudgementArea::LeadershipAndManagement,
+                JudgementArea::QualityOfEducation,
+                JudgementArea::BehaviourAndAttitudes,
+                JudgementArea::PersonalDevelopment,
+                JudgementArea::SixthForm,
+            ]
+        );
+    }
+
+    /// Since September 2024 a graded report has no overall effectiveness: none is made up.
+    #[test]
+    fn no_overall_grade_since_2024() {
+        let lines = clean_lines("The quality of education  Good\nBehaviour and attitudes  Outstanding\nLeadership and management  Good");
+        assert_eq!(overall_effectiveness(&lines, false), None);
+        assert_eq!(key_judgements(&lines, false).len(), 3);
+    }
 }
