@@ -397,7 +397,6 @@ pub struct OutcomesPage {
     pub la_name: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub inspected: usize,
     /// "1 school", "47 schools": the count as the lead sentence says it.
     pub inspected_words: String,
     pub phases: String,
@@ -469,7 +468,6 @@ fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
         la_name: s.la_name,
         from: s.from,
         to: s.to,
-        inspected: s.inspected,
         inspected_words: count_digits(s.inspected, "school", "schools"),
         phases: s.by_phase.iter().map(|(p, n)| format!("{n} {}", p.label())).collect::<Vec<_>>().join(", "),
         rows,
