@@ -606,6 +606,17 @@ fn schools(n: usize) -> String {
     count(n, "school", "schools")
 }
 
+/// How many an inadequate judgement placed in a category: "one placed in special measures",
+/// "two with serious weaknesses" (never "one special measures").
+fn placed(category: CategoryOfConcern, n: usize) -> String {
+    let how = match category {
+        CategoryOfConcern::SpecialMeasures => "placed in special measures",
+        CategoryOfConcern::SeriousWeaknesses => "with serious weaknesses",
+        CategoryOfConcern::NoticeToImprove => "given a notice to improve",
+    };
+    format!("{} {how}", pronoun(n))
+}
+
 /// One judgement's sentence: how many, and where they came from.
 fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]) -> String {
     let n = outcome.count;
@@ -613,7 +624,7 @@ fn judgement_sentence(outcome: &JudgementOutcome, inspected: &[&InspectedSchool]
         Judgement::RequiresImprovement => "judged to require improvement".to_string(),
         Judgement::Inadequate => {
             let categories: Vec<String> =
-                outcome.categories.iter().map(|(c, k)| format!("{} {}", number_words(*k), c.label())).collect();
+                outcome.categories.iter().map(|(c, k)| placed(*c, *k)).collect();
             if categories.is_empty() { "judged inadequate".to_string() } else { format!("judged inadequate ({})", categories.join(", ")) }
         }
         j => format!("graded {}", j.label()),
@@ -1077,8 +1088,8 @@ mod tests {
     #[test]
     fn no_slips_with_one_and_none() {
         let day = NaiveDate::from_ymd_opt(2014, 1, 20).unwrap();
-        let one = InspectedSchool {
-            urn: Urn(1),
+        let one_school = |urn| InspectedSchool {
+            urn: Urn(urn),
             name: String::new(),
             phase: Phase::Primary,
             start_date: day,
@@ -1089,12 +1100,28 @@ mod tests {
             previous_urn: None,
             movement: Movement::NoPrevious,
         };
-        let text = narrate(&OutcomeSummary::build("Derby", day, day, vec![one]));
+        let text = narrate(&OutcomeSummary::build("Derby", day, day, vec![one_school(1)]));
         assert_eq!(text[0], "One school in Derby had a graded inspection between 2014-01-20 and 2014-01-20: one primary school.");
         assert_eq!(text[1], "One school was graded good: it had no previous judgement.");
         // Not "no stayed the same".
         assert_eq!(text[2], "In all, no school improved, none stayed the same and none declined since their previous inspection; one had no previous judgement.");
         assert_eq!(text[3], "The previous judgement is known for none of the one (0%).");
+        let inadequate = |urn, category| InspectedSchool {
+            urn: Urn(urn),
+            judgement: Inadequate,
+            category: Some(category),
+            previous: Some(Good),
+            movement: Movement::Declined,
+            ..one_school(urn)
+        };
+        let text = narrate(&OutcomeSummary::build(
+            "Derby",
+            day,
+            day,
+            vec![inadequate(2, CategoryOfConcern::SpecialMeasures), inadequate(3, CategoryOfConcern::SeriousWeaknesses), inadequate(4, CategoryOfConcern::SeriousWeaknesses)],
+        ));
+        // Not "judged inadequate (one special measures, two serious weaknesses)".
+        assert!(text[1].starts_with("Three schools were judged inadequate (one placed in special measures, two with serious weaknesses): all three had declined"), "{text:?}");
 
         let at = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
         let mut all = vec![
