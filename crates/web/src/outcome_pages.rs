@@ -92,6 +92,8 @@ pub struct MeasureView {
     pub lapses: Vec<String>,
     /// Years with no figure, each with why ("no data for 2019/20: …"): gaps, not zeros.
     pub missing: Vec<String>,
+    /// On an LA's page, per year: how many of its schools the year's school figures cover.
+    pub coverage: Vec<String>,
     pub chart: Option<String>,
 }
 
@@ -133,7 +135,21 @@ fn measure_view(r: &MeasureReport, la_name: &str) -> MeasureView {
         gap_trend: trend_text(r.unit, &r.gap_trend),
         lapses,
         missing: r.missing_years.iter().map(|m| sentence_case(&m.reason)).collect(),
+        coverage: Vec::new(),
     }
+}
+
+/// "2018/19: school figures held for 290 of the LA's 301 schools of the phase (96%)".
+fn coverage_lines(outcomes: &LaOutcomes, measure: schoolsight_domain::Measure) -> Vec<String> {
+    outcomes
+        .coverage
+        .iter()
+        .filter(|c| c.measure == measure)
+        .map(|c| match c.schools.percent() {
+            Some(p) => format!("{}: school figures held for {} of the LA's {} schools taking the measure ({p:.0}%)", c.year, c.schools.with_figure, c.schools.of),
+            None => format!("{}: the register holds none of the LA's schools taking the measure that year", c.year),
+        })
+        .collect()
 }
 
 fn sentence_case(text: &str) -> String {
@@ -249,7 +265,15 @@ pub async fn la(State(store): State<Store>, Path(name): Path<String>) -> Respons
                 },
             })
             .collect();
-        let measures = outcomes.measures.iter().map(|m| measure_view(m, &outcomes.la_name)).collect();
+        let measures = outcomes
+            .measures
+            .iter()
+            .map(|m| {
+                let mut view = measure_view(m, &outcomes.la_name);
+                view.coverage = coverage_lines(&outcomes, m.measure);
+                view
+            })
+            .collect();
         Ok(LaOutcomesPage { compared_with: format!("{} and England", outcomes.la_name), outcomes, ranks, measures })
     }
     .await)
