@@ -138,6 +138,25 @@ pub enum JudgementArea {
     SixthForm,
 }
 
+impl JudgementArea {
+    /// The area's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            JudgementArea::CapacityForSustainedImprovement => "Capacity for sustained improvement",
+            JudgementArea::LeadershipAndManagement => "Leadership and management",
+            JudgementArea::TeachingLearningAndAssessment => "Teaching, learning and assessment",
+            JudgementArea::QualityOfEducation => "Quality of education",
+            JudgementArea::OutcomesForPupils => "Outcomes for pupils",
+            JudgementArea::BehaviourAndSafety => "Behaviour and safety",
+            JudgementArea::PersonalDevelopmentBehaviourAndWelfare => "Personal development, behaviour and welfare",
+            JudgementArea::BehaviourAndAttitudes => "Behaviour and attitudes",
+            JudgementArea::PersonalDevelopment => "Personal development",
+            JudgementArea::EarlyYears => "Early years",
+            JudgementArea::SixthForm => "Sixth form",
+        }
+    }
+}
+
 /// Where a field's value was read: the field's name and the sentence or line, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldSource {
