@@ -4,6 +4,7 @@
 mod backup;
 mod letters;
 mod present;
+mod pupil_outcomes;
 mod risk;
 
 use std::net::SocketAddr;
@@ -98,6 +99,25 @@ enum Command {
         /// Last day of the period, inclusive.
         #[arg(long, value_parser = day)]
         to: NaiveDate,
+        /// Print JSON (for scripts) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// An LA's pupil outcomes (KS2, KS4, absence) year by year against England: years with no
+    /// figure said as such, the share of its schools the figures cover, its rank among LAs only
+    /// where enough LAs have a figure.
+    PupilOutcomes {
+        /// The local authority, as people write it ("Hampshire", its DfE code 850, …).
+        #[arg(long)]
+        la: String,
+        /// One academic year to answer for (2018/19, 2018-19): each measure's figure, or why
+        /// there is none.
+        #[arg(long)]
+        year: Option<String>,
+        /// Rank only when at least this percentage of LAs have a figure (default 80, or
+        /// SCHOOLSIGHT_MIN_COVERAGE).
+        #[arg(long)]
+        min_coverage: Option<String>,
         /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
@@ -320,6 +340,17 @@ async fn run() -> Result<()> {
             }
             let summary = store.outcomes(&la, from, to).await?;
             present::emit(json, &summary, present::outcomes)?;
+        }
+        Command::PupilOutcomes { la, year, min_coverage, json } => {
+            let thresholds = match min_coverage {
+                Some(value) => schoolsight_domain::Thresholds::with_min_coverage("--min-coverage", &value)?,
+                None => schoolsight_domain::Thresholds::from_env()?,
+            };
+            let year = year
+                .map(|y| schoolsight_domain::AcademicYear::from_label(&y).with_context(|| format!("--year '{y}' is not an academic year such as 2018/19")))
+                .transpose()?;
+            let outcomes = store.la_outcomes(&la, year, &thresholds).await?;
+            present::emit(json, &outcomes, pupil_outcomes::text)?;
         }
         Command::School { urn, json } => {
             let history = store
