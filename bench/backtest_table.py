@@ -1,4 +1,6 @@
-"""Prints `schoolsight risk backtest --json` (read from standard input) as the README's Markdown table."""
+"""Prints `schoolsight risk backtest --json [--measure-gain]` (read from standard input) as the README's
+Markdown tables: the back-test, the features that carried the trees, and (with --measure-gain) what
+the sources beyond the inspection history add."""
 import json
 import sys
 
@@ -23,3 +25,13 @@ print()
 for w in report["windows"]:
     top = ", ".join(f["feature"].replace("_", " ") for f in w.get("top_features", [])[:5])
     print(f"- {w['cutoff']}: {top}")
+
+gains = [w for w in report["windows"] if w["models"].get("gbdt_history_only")]
+if gains:
+    print()
+    print("| cut-off | AUC: trees, every feature | trees, inspection history only | gain |")
+    print("|---|---:|---:|---:|")
+    for w in gains:
+        full, alone = w["models"]["gbdt"]["auc"], w["models"]["gbdt_history_only"]["auc"]
+        gain = "–" if full is None or alone is None else f"{full - alone:+.3f}"
+        print(f"| {w['cutoff']} | {three(full)} | {three(alone)} | {gain} |")
