@@ -7,7 +7,11 @@ fn main() {
     for file in args.iter().filter(|a| *a != "--text") {
         match schoolsight_letters::read_document(std::path::Path::new(file)) {
             Ok(d) if text_only => println!("{}", d.text),
-            Ok(d) => println!("{}", serde_json::to_string_pretty(&schoolsight_letters::parse(&d.text)).unwrap_or_default()),
+            Ok(d) => println!(
+                "{}",
+                serde_json::to_string_pretty(&schoolsight_letters::parse(&d.text))
+                    .unwrap_or_default()
+            ),
             Err(e) => println!("{file}: {e}"),
         }
     }

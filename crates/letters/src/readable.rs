@@ -6,8 +6,9 @@
 /// Words so common that any English prose of a few dozen words has many of them (about one
 /// word in four in Ofsted's letters and reports).
 const COMMON: &[&str] = &[
-    "the", "of", "and", "to", "a", "in", "is", "that", "for", "are", "on", "with", "as", "be", "by", "this",
-    "it", "have", "has", "their", "at", "not", "or", "from", "was", "were", "school", "pupils", "an", "they",
+    "the", "of", "and", "to", "a", "in", "is", "that", "for", "are", "on", "with", "as", "be",
+    "by", "this", "it", "have", "has", "their", "at", "not", "or", "from", "was", "were", "school",
+    "pupils", "an", "they",
 ];
 
 /// Below this many words a text is too short to judge.
@@ -28,13 +29,19 @@ pub(crate) fn unreadable(text: &str) -> Option<String> {
     }
     let words: Vec<String> = text
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| w.chars().any(char::is_alphabetic))
         .collect();
     if words.len() < MIN_WORDS {
         return None;
     }
-    let common = words.iter().filter(|w| COMMON.contains(&w.as_str())).count();
+    let common = words
+        .iter()
+        .filter(|w| COMMON.contains(&w.as_str()))
+        .count();
     // English prose has one common word in four; a shifted or substituted alphabet has none.
     (common * 25 < words.len()).then(|| {
         format!(

@@ -47,19 +47,32 @@ fn loose(label: &str) -> String {
 
 fn line_pattern(labels: &[&str], value: &str) -> Regex {
     let alternatives: Vec<String> = labels.iter().map(|l| loose(l)).collect();
-    RegexBuilder::new(&format!(r"^(?:the\s+)?(?:{})\s*:?\s*{value}", alternatives.join("|")))
-        .case_insensitive(true)
-        .build()
-        .expect("valid label pattern")
+    RegexBuilder::new(&format!(
+        r"^(?:the\s+)?(?:{})\s*:?\s*{value}",
+        alternatives.join("|")
+    ))
+    .case_insensitive(true)
+    .build()
+    .expect("valid label pattern")
 }
 
-static URN: LazyLock<Regex> = LazyLock::new(|| line_pattern(&["unique reference number", "URN"], r"(.*)$"));
+static URN: LazyLock<Regex> =
+    LazyLock::new(|| line_pattern(&["unique reference number", "URN"], r"(.*)$"));
 
-static INSPECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| line_pattern(&["inspection number"], r"(.*)$"));
+static INSPECTION_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| line_pattern(&["inspection number"], r"(.*)$"));
 
 /// "Reporting inspector  Kay (Kathleen) Charlton", "Lead inspector: Mrs A Name".
-static LEAD_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| line_pattern(&["lead inspector", "reporting inspector", "registered inspector"], r"(.+)$"));
+static LEAD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    line_pattern(
+        &[
+            "lead inspector",
+            "reporting inspector",
+            "registered inspector",
+        ],
+        r"(.+)$",
+    )
+});
 
 /// "Seamus Murphy, lead inspector  Her Majesty's Inspector" in an inspection team.
 static LEAD_IN_TEAM: LazyLock<Regex> = LazyLock::new(|| {
@@ -81,7 +94,10 @@ static GRADE_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 static AREAS: LazyLock<Vec<(JudgementArea, Regex)>> = LazyLock::new(|| {
     use JudgementArea::*;
     let areas: [(JudgementArea, &[&str]); 11] = [
-        (CapacityForSustainedImprovement, &["school's capacity for sustained improvement"]),
+        (
+            CapacityForSustainedImprovement,
+            &["school's capacity for sustained improvement"],
+        ),
         (
             LeadershipAndManagement,
             &[
@@ -92,7 +108,10 @@ static AREAS: LazyLock<Vec<(JudgementArea, Regex)>> = LazyLock::new(|| {
         ),
         (
             TeachingLearningAndAssessment,
-            &["quality of teaching, learning and assessment", "quality of teaching"],
+            &[
+                "quality of teaching, learning and assessment",
+                "quality of teaching",
+            ],
         ),
         (QualityOfEducation, &["quality of education"]),
         (
@@ -110,8 +129,21 @@ static AREAS: LazyLock<Vec<(JudgementArea, Regex)>> = LazyLock::new(|| {
         ),
         (BehaviourAndAttitudes, &["behaviour and attitudes"]),
         (PersonalDevelopment, &["personal development"]),
-        (EarlyYears, &["early years provision", "effectiveness of the early years provision"]),
-        (SixthForm, &["sixth form provision", "sixth-form provision", "16 to 19 study programmes"]),
+        (
+            EarlyYears,
+            &[
+                "early years provision",
+                "effectiveness of the early years provision",
+            ],
+        ),
+        (
+            SixthForm,
+            &[
+                "sixth form provision",
+                "sixth-form provision",
+                "16 to 19 study programmes",
+            ],
+        ),
     ];
     areas
         .into_iter()
@@ -119,12 +151,23 @@ static AREAS: LazyLock<Vec<(JudgementArea, Regex)>> = LazyLock::new(|| {
         .collect()
 });
 
-static OVERALL: LazyLock<Regex> =
-    LazyLock::new(|| line_pattern(&["overall effectiveness: how good is the school?", "overall effectiveness"], r"(.*)$"));
+static OVERALL: LazyLock<Regex> = LazyLock::new(|| {
+    line_pattern(
+        &[
+            "overall effectiveness: how good is the school?",
+            "overall effectiveness",
+        ],
+        r"(.*)$",
+    )
+});
 
 static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| {
     line_pattern(
-        &["overall effectiveness at previous inspection", "previous inspection grade", "previous inspection"],
+        &[
+            "overall effectiveness at previous inspection",
+            "previous inspection grade",
+            "previous inspection",
+        ],
         r"(.*)$",
     )
 });
@@ -138,13 +181,15 @@ static PLACING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NOTICE_TO_IMPROVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bthe school is therefore given a notice to improve\b").expect("valid notice pattern")
+    Regex::new(r"(?i)\bthe school is therefore given a notice to improve\b")
+        .expect("valid notice pattern")
 });
 
 /// The school named by a report's running header: "Inspection report: Agincourt House, 9–10
 /// March 2011".
 static RUNNING_HEADER_SCHOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?im)^\s*inspection report:\s*([^,\n]{3,120}?),\s*\d{1,2}(?:st|nd|rd|th)?\b").expect("valid header pattern")
+    Regex::new(r"(?im)^\s*inspection report:\s*([^,\n]{3,120}?),\s*\d{1,2}(?:st|nd|rd|th)?\b")
+        .expect("valid header pattern")
 });
 
 /// "Local authority  Sandwell", "LEA area: Wigan": the value after a colon or a wide gap, so
@@ -164,19 +209,26 @@ static LOCAL_AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn local_authority(lines: &[Line]) -> Option<String> {
     first_capture(lines, &LOCAL_AUTHORITY)
         .map(|found| found.value)
-        .or_else(|| labelled(lines, &LOCAL_AUTHORITY_ALONE, |v| Some(v.to_string())).map(|f| f.value))
+        .or_else(|| {
+            labelled(lines, &LOCAL_AUTHORITY_ALONE, |v| Some(v.to_string())).map(|f| f.value)
+        })
 }
 
 /// The label alone on its line, its value on the next.
 static LOCAL_AUTHORITY_ALONE: LazyLock<Regex> = LazyLock::new(|| {
-    RegexBuilder::new(&format!(r"^(?:{}|{})\s*:?()$", loose("local authority"), loose("LEA area")))
-        .case_insensitive(true)
-        .build()
-        .expect("valid local authority pattern")
+    RegexBuilder::new(&format!(
+        r"^(?:{}|{})\s*:?()$",
+        loose("local authority"),
+        loose("LEA area")
+    ))
+    .case_insensitive(true)
+    .build()
+    .expect("valid local authority pattern")
 });
 
 /// "Inspect ion dates  9–10 March 2011", the label broken by a PDF's text layer.
-static INSPECTION_DATES: LazyLock<Regex> = LazyLock::new(|| line_pattern(&["inspection dates", "inspection date"], r"(\d.*)$"));
+static INSPECTION_DATES: LazyLock<Regex> =
+    LazyLock::new(|| line_pattern(&["inspection dates", "inspection date"], r"(\d.*)$"));
 
 pub(crate) fn inspection_dates(lines: &[Line]) -> Option<String> {
     first_capture(lines, &INSPECTION_DATES).map(|found| found.value)
@@ -195,7 +247,11 @@ fn first_capture(lines: &[Line], pattern: &Regex) -> Option<Sourced<String>> {
 /// The first value `accept` takes from a line labelled by `label` (a pattern capturing the
 /// rest of the line): on the label's line, or on the next line when the label stands alone, as
 /// text converters that keep table cells apart leave it ("Unique reference number" / "139305").
-fn labelled<T>(lines: &[Line], label: &Regex, accept: impl Fn(&str) -> Option<T>) -> Option<Sourced<T>> {
+fn labelled<T>(
+    lines: &[Line],
+    label: &Regex,
+    accept: impl Fn(&str) -> Option<T>,
+) -> Option<Sourced<T>> {
     lines.iter().enumerate().find_map(|(i, line)| {
         let rest = label.captures(&line.text)?.get(1)?.as_str().trim();
         let rest = rest.strip_prefix(':').unwrap_or(rest).trim();
@@ -213,7 +269,8 @@ fn labelled<T>(lines: &[Line], label: &Regex, accept: impl Fn(&str) -> Option<T>
     })
 }
 
-static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{5,8})\b").expect("valid digits pattern"));
+static DIGITS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{5,8})\b").expect("valid digits pattern"));
 
 fn number(value: &str) -> Option<String> {
     DIGITS.captures(value).map(|c| c[1].to_string())
@@ -241,7 +298,8 @@ pub(crate) fn lead_inspector(lines: &[Line]) -> Option<Sourced<String>> {
     })
 }
 
-static BRACKETED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\([^)]*\)").expect("valid bracket pattern"));
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\([^)]*\)").expect("valid bracket pattern"));
 static TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+").expect("valid title pattern"));
 
@@ -257,7 +315,12 @@ fn person(text: &str) -> Option<String> {
 fn grade(value: &str, numeric: bool) -> Option<Judgement> {
     let caps = GRADE_VALUE.captures(value.trim())?;
     let word = caps.get(1)?.as_str().to_lowercase();
-    match word.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+    match word
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .as_str()
+    {
         "outstanding" => Some(Judgement::Outstanding),
         "good" => Some(Judgement::Good),
         "requires improvement" | "satisfactory" => Some(Judgement::RequiresImprovement),
@@ -292,7 +355,8 @@ fn graded(lines: &[Line], pattern: &Regex, numeric: bool) -> Option<Sourced<Judg
         let next = lines.get(i + 1)?;
         let (words, value) = next.text.trim().rsplit_once("  ")?;
         let short_tail = words.split_whitespace().count() <= 2 && !words.trim().is_empty();
-        let judgement = grade(value, numeric).filter(|_| short_tail && rest.trim().split_whitespace().count() <= 8)?;
+        let judgement =
+            grade(value, numeric).filter(|_| short_tail && rest.split_whitespace().count() <= 8)?;
         Some(Sourced {
             value: judgement,
             source: squash_spaces(&format!("{} {}", line.text, next.text)),
@@ -353,7 +417,10 @@ pub(crate) fn category_of_concern(flat: &str) -> Option<Sourced<CategoryOfConcer
 /// The sentence around `start..end`, bounded so long texts stay linear.
 fn sentence(text: &str, start: usize, end: usize) -> String {
     let before = &text[..start];
-    let from = before.rfind(". ").map_or(0, |i| i + 2).max(start.saturating_sub(400));
+    let from = before
+        .rfind(". ")
+        .map_or(0, |i| i + 2)
+        .max(start.saturating_sub(400));
     let mut from = from;
     while !text.is_char_boundary(from) {
         from += 1;
@@ -380,7 +447,9 @@ mod tests {
 
     #[test]
     fn labels_broken_by_the_pdf_text_layer() {
-        let lines = clean_lines("Unique Reference Number   100006\nInspect ion number  354787\nReport ing inspector   Kay (Kathleen) Charlton");
+        let lines = clean_lines(
+            "Unique Reference Number   100006\nInspect ion number  354787\nReport ing inspector   Kay (Kathleen) Charlton",
+        );
         assert_eq!(urn(&lines).unwrap().value, "100006");
         assert_eq!(inspection_number(&lines).unwrap().value, "354787");
         assert_eq!(lead_inspector(&lines).unwrap().value, "Kay Charlton");
@@ -392,14 +461,25 @@ mod tests {
         assert_eq!(overall_effectiveness(&plain, false), None);
         let legend = "Inspection grades: 1 is outstanding, 2 is good, 3 is satisfactory, and 4 is inadequate";
         assert!(uses_numbers(legend));
-        assert_eq!(overall_effectiveness(&plain, true).unwrap().value, Judgement::Good);
+        assert_eq!(
+            overall_effectiveness(&plain, true).unwrap().value,
+            Judgement::Good
+        );
     }
 
     #[test]
     fn previous_judgement_is_not_overall_effectiveness() {
-        let lines = clean_lines("Overall effectiveness at previous inspection   Good\nOverall effectiveness  Requires improvement");
-        assert_eq!(overall_effectiveness(&lines, false).unwrap().value, Judgement::RequiresImprovement);
-        assert_eq!(previous_judgement(&lines, false).unwrap().value, Judgement::Good);
+        let lines = clean_lines(
+            "Overall effectiveness at previous inspection   Good\nOverall effectiveness  Requires improvement",
+        );
+        assert_eq!(
+            overall_effectiveness(&lines, false).unwrap().value,
+            Judgement::RequiresImprovement
+        );
+        assert_eq!(
+            previous_judgement(&lines, false).unwrap().value,
+            Judgement::Good
+        );
     }
 
     /// The headline tables as the 2012 and 2019 frameworks print them (no such report is in
@@ -409,14 +489,26 @@ mod tests {
         let t2012 = clean_lines(
             "Overall effectiveness  This inspection:  Good  2\nPrevious inspection:  Satisfactory  3\nAchievement of pupils  Good  2\nQuality of teaching  Good  2\nBehaviour and safety of pupils  Outstanding  1\nLeadership and management  Good  2",
         );
-        assert_eq!(overall_effectiveness(&t2012, false).unwrap().value, Judgement::Good);
-        assert_eq!(previous_judgement(&t2012, false).unwrap().value, Judgement::RequiresImprovement);
-        let areas: Vec<(JudgementArea, Judgement)> = key_judgements(&t2012, false).iter().map(|k| (k.area, k.judgement)).collect();
+        assert_eq!(
+            overall_effectiveness(&t2012, false).unwrap().value,
+            Judgement::Good
+        );
+        assert_eq!(
+            previous_judgement(&t2012, false).unwrap().value,
+            Judgement::RequiresImprovement
+        );
+        let areas: Vec<(JudgementArea, Judgement)> = key_judgements(&t2012, false)
+            .iter()
+            .map(|k| (k.area, k.judgement))
+            .collect();
         assert_eq!(
             areas,
             [
                 (JudgementArea::LeadershipAndManagement, Judgement::Good),
-                (JudgementArea::TeachingLearningAndAssessment, Judgement::Good),
+                (
+                    JudgementArea::TeachingLearningAndAssessment,
+                    Judgement::Good
+                ),
                 (JudgementArea::OutcomesForPupils, Judgement::Good),
                 (JudgementArea::BehaviourAndSafety, Judgement::Outstanding),
             ]
@@ -424,9 +516,18 @@ mod tests {
         let t2019 = clean_lines(
             "Overall effectiveness  Requires improvement\nThe quality of education  Requires improvement\nBehaviour and attitudes  Good\nPersonal development  Good\nLeadership and management  Requires improvement\nSixth-form provision  Good\nPrevious inspection grade  Good",
         );
-        assert_eq!(overall_effectiveness(&t2019, false).unwrap().value, Judgement::RequiresImprovement);
-        assert_eq!(previous_judgement(&t2019, false).unwrap().value, Judgement::Good);
-        let areas: Vec<JudgementArea> = key_judgements(&t2019, false).iter().map(|k| k.area).collect();
+        assert_eq!(
+            overall_effectiveness(&t2019, false).unwrap().value,
+            Judgement::RequiresImprovement
+        );
+        assert_eq!(
+            previous_judgement(&t2019, false).unwrap().value,
+            Judgement::Good
+        );
+        let areas: Vec<JudgementArea> = key_judgements(&t2019, false)
+            .iter()
+            .map(|k| k.area)
+            .collect();
         assert_eq!(
             areas,
             [
@@ -442,7 +543,9 @@ mod tests {
     /// Since September 2024 a graded report has no overall effectiveness: none is made up.
     #[test]
     fn no_overall_grade_since_2024() {
-        let lines = clean_lines("The quality of education  Good\nBehaviour and attitudes  Outstanding\nLeadership and management  Good");
+        let lines = clean_lines(
+            "The quality of education  Good\nBehaviour and attitudes  Outstanding\nLeadership and management  Good",
+        );
         assert_eq!(overall_effectiveness(&lines, false), None);
         assert_eq!(key_judgements(&lines, false).len(), 3);
     }

@@ -64,14 +64,18 @@ pub fn label_files() -> Vec<LabelFile> {
     paths
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let text =
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         })
         .collect()
 }
 
 fn hash(id: &str) -> String {
-    Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Documents sorted by the hash of their id: the first half (rounded up) develops, the rest
@@ -84,7 +88,11 @@ pub fn split(files: &[LabelFile]) -> BTreeMap<String, Half> {
     ids.iter()
         .enumerate()
         .map(|(i, id)| {
-            let half = if i < development { Half::Development } else { Half::Test };
+            let half = if i < development {
+                Half::Development
+            } else {
+                Half::Test
+            };
             ((*id).to_string(), half)
         })
         .collect()
@@ -112,7 +120,9 @@ pub fn variants(text: &str) -> Vec<(&'static str, String)> {
 
 fn bullet_text(line: &str) -> Option<&str> {
     let t = line.trim_start();
-    ["- ", "* ", "• ", "· "].iter().find_map(|b| t.strip_prefix(b))
+    ["- ", "* ", "• ", "· "]
+        .iter()
+        .find_map(|b| t.strip_prefix(b))
 }
 
 /// Each top-level bullet list retyped as "1. …", "2. …".
@@ -139,16 +149,25 @@ pub fn numbered(text: &str) -> String {
 /// leaves an address block.
 pub fn address_joined(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(dear) = lines.iter().position(|l| l.trim_start().starts_with("Dear ")) else {
+    let Some(dear) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("Dear "))
+    else {
         return text.to_string();
     };
     let Some(date) = lines[..dear].iter().rposition(|l| {
         let t = l.trim();
-        t.len() < 20 && t.split(' ').count() == 3 && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        t.len() < 20
+            && t.split(' ').count() == 3
+            && t.chars().next().is_some_and(|c| c.is_ascii_digit())
     }) else {
         return text.to_string();
     };
-    let block: Vec<&str> = lines[date + 1..dear].iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
+    let block: Vec<&str> = lines[date + 1..dear]
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut out: Vec<String> = lines[..=date].iter().map(|l| (*l).to_string()).collect();
     out.push(String::new());
     out.push(block.join(" "));
@@ -163,7 +182,12 @@ pub fn bullets_joined(text: &str) -> String {
     let mut run: Vec<String> = Vec::new();
     let flush = |run: &mut Vec<String>, out: &mut Vec<String>| {
         if !run.is_empty() {
-            out.push(run.iter().map(|i| format!("• {i}")).collect::<Vec<_>>().join(" "));
+            out.push(
+                run.iter()
+                    .map(|i| format!("• {i}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
             run.clear();
         }
     };
@@ -186,7 +210,9 @@ pub fn samples(file: &LabelFile) -> Vec<Sample> {
     let mut out = Vec::new();
     for name in &file.files {
         let path: PathBuf = shared().join(name);
-        let text = read_document(&path).map(|d| d.text).map_err(|e| e.to_string());
+        let text = read_document(&path)
+            .map(|d| d.text)
+            .map_err(|e| e.to_string());
         if let (Ok(t), true) = (&text, name.starts_with("letters/")) {
             for (variant, v) in variants(t) {
                 out.push(Sample {
@@ -215,12 +241,18 @@ pub fn kind_key(kind: LetterKind) -> String {
     };
     match kind {
         LetterKind::SchoolMonitoring { reason: r } => format!("school_monitoring/{}", reason(r)),
-        other => serde_json::to_value(other).ok().and_then(|v| v["kind"].as_str().map(str::to_string)).unwrap_or_default(),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| v["kind"].as_str().map(str::to_string))
+            .unwrap_or_default(),
     }
 }
 
 fn snake<T: serde::Serialize>(value: T) -> Option<String> {
-    serde_json::to_value(value).ok()?.as_str().map(str::to_string)
+    serde_json::to_value(value)
+        .ok()?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// The same fields as the parser found them.
@@ -228,7 +260,9 @@ pub fn found(letter: &Letter) -> Labels {
     Labels {
         kind: kind_key(letter.kind),
         letter_date: letter.letter_date.map(|d| d.to_string()),
-        visit: letter.visit_dates.map(|r| (r.from.to_string(), r.to.to_string())),
+        visit: letter
+            .visit_dates
+            .map(|r| (r.from.to_string(), r.to.to_string())),
         school: letter.school.as_ref().map(|s| s.name.clone()),
         urn: letter.urn.clone(),
         inspection_number: letter.inspection_number.clone(),
@@ -239,16 +273,24 @@ pub fn found(letter: &Letter) -> Labels {
         overall_effectiveness: letter.overall_effectiveness.and_then(snake),
         previous_judgement: letter.previous_judgement.and_then(snake),
         category_of_concern: letter.category_of_concern.and_then(snake),
-        monitoring_verdict: letter
-            .monitoring_judgement
-            .as_ref()
-            .map(|j| if j.effective { "effective" } else { "not_effective" }.to_string()),
+        monitoring_verdict: letter.monitoring_judgement.as_ref().map(|j| {
+            if j.effective {
+                "effective"
+            } else {
+                "not_effective"
+            }
+            .to_string()
+        }),
         key_judgements: letter
             .key_judgements
             .iter()
             .filter_map(|k| Some((snake(k.area)?, snake(k.judgement)?)))
             .collect(),
-        actions: letter.further_actions.iter().map(|i| i.text.clone()).collect(),
+        actions: letter
+            .further_actions
+            .iter()
+            .map(|i| i.text.clone())
+            .collect(),
     }
 }
 
@@ -291,7 +333,12 @@ impl Count {
     }
 
     /// Items: a found item is right when it matches an expected one not yet matched.
-    fn items(&mut self, expected: &[String], found: &[String], same: impl Fn(&str, &str) -> bool) -> bool {
+    fn items(
+        &mut self,
+        expected: &[String],
+        found: &[String],
+        same: impl Fn(&str, &str) -> bool,
+    ) -> bool {
         let mut unmatched: Vec<&String> = expected.iter().collect();
         let mut exact = true;
         for f in found {
@@ -332,36 +379,74 @@ pub fn score(table: &mut Table, l: &Labels, f: &Labels) -> Vec<&'static str> {
     };
     let kind = |k: &str| (k != "other").then(|| k.to_string());
     value("kind", kind(&l.kind).as_deref(), kind(&f.kind).as_deref());
-    value("letter_date", l.letter_date.as_deref(), f.letter_date.as_deref());
+    value(
+        "letter_date",
+        l.letter_date.as_deref(),
+        f.letter_date.as_deref(),
+    );
     let visit = |v: &Option<(String, String)>| v.as_ref().map(|(a, b)| format!("{a} {b}"));
-    value("visit_dates", visit(&l.visit).as_deref(), visit(&f.visit).as_deref());
+    value(
+        "visit_dates",
+        visit(&l.visit).as_deref(),
+        visit(&f.visit).as_deref(),
+    );
     value("school", l.school.as_deref(), f.school.as_deref());
     value("urn", l.urn.as_deref(), f.urn.as_deref());
-    value("inspection_number", l.inspection_number.as_deref(), f.inspection_number.as_deref());
+    value(
+        "inspection_number",
+        l.inspection_number.as_deref(),
+        f.inspection_number.as_deref(),
+    );
     value("la", l.la.as_deref(), f.la.as_deref());
     value("recipient", l.recipient.as_deref(), f.recipient.as_deref());
-    value("recipient_role", l.recipient_role.as_deref(), f.recipient_role.as_deref());
-    value("lead_inspector", l.lead_inspector.as_deref(), f.lead_inspector.as_deref());
+    value(
+        "recipient_role",
+        l.recipient_role.as_deref(),
+        f.recipient_role.as_deref(),
+    );
+    value(
+        "lead_inspector",
+        l.lead_inspector.as_deref(),
+        f.lead_inspector.as_deref(),
+    );
     value(
         "overall_effectiveness",
         l.overall_effectiveness.as_deref(),
         f.overall_effectiveness.as_deref(),
     );
-    value("previous_judgement", l.previous_judgement.as_deref(), f.previous_judgement.as_deref());
-    value("category_of_concern", l.category_of_concern.as_deref(), f.category_of_concern.as_deref());
-    value("monitoring_verdict", l.monitoring_verdict.as_deref(), f.monitoring_verdict.as_deref());
-    let pairs = |m: &BTreeMap<String, String>| m.iter().map(|(a, j)| format!("{a}={j}")).collect::<Vec<_>>();
-    if !table
-        .entry("key_judgements")
-        .or_default()
-        .items(&pairs(&l.key_judgements), &pairs(&f.key_judgements), |e, f| e == f)
-    {
+    value(
+        "previous_judgement",
+        l.previous_judgement.as_deref(),
+        f.previous_judgement.as_deref(),
+    );
+    value(
+        "category_of_concern",
+        l.category_of_concern.as_deref(),
+        f.category_of_concern.as_deref(),
+    );
+    value(
+        "monitoring_verdict",
+        l.monitoring_verdict.as_deref(),
+        f.monitoring_verdict.as_deref(),
+    );
+    let pairs = |m: &BTreeMap<String, String>| {
+        m.iter()
+            .map(|(a, j)| format!("{a}={j}"))
+            .collect::<Vec<_>>()
+    };
+    if !table.entry("key_judgements").or_default().items(
+        &pairs(&l.key_judgements),
+        &pairs(&f.key_judgements),
+        |e, f| e == f,
+    ) {
         wrong.push("key_judgements");
     }
     if !table
         .entry("actions")
         .or_default()
-        .items(&l.actions, &f.actions, |e, f| normal(f).starts_with(&normal(e)))
+        .items(&l.actions, &f.actions, |e, f| {
+            normal(f).starts_with(&normal(e))
+        })
     {
         wrong.push("actions");
     }
@@ -382,7 +467,10 @@ pub fn measure(half: Option<Half>) -> (Table, Vec<Outcome>, usize) {
     let mut table = Table::new();
     let mut outcomes = Vec::new();
     let mut documents = 0;
-    for file in files.iter().filter(|f| half.is_none_or(|h| halves[&f.id] == h)) {
+    for file in files
+        .iter()
+        .filter(|f| half.is_none_or(|h| halves[&f.id] == h))
+    {
         documents += 1;
         for sample in samples(file) {
             let (found, unreadable) = match &sample.text {
@@ -390,7 +478,13 @@ pub fn measure(half: Option<Half>) -> (Table, Vec<Outcome>, usize) {
                     let letter = parse(text);
                     (found(&letter), letter.unreadable.clone())
                 }
-                Err(e) => (Labels { kind: "other".into(), ..Labels::default() }, Some(e.clone())),
+                Err(e) => (
+                    Labels {
+                        kind: "other".into(),
+                        ..Labels::default()
+                    },
+                    Some(e.clone()),
+                ),
             };
             let wrong = score(&mut table, &file.labels, &found);
             outcomes.push(Outcome {
@@ -406,7 +500,9 @@ pub fn measure(half: Option<Half>) -> (Table, Vec<Outcome>, usize) {
 /// The table as the README shows it.
 pub fn render(table: &Table) -> String {
     let show = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
-    let mut out = String::from("| field | right | wrong or invented | missed | precision | recall |\n|---|---:|---:|---:|---:|---:|\n");
+    let mut out = String::from(
+        "| field | right | wrong or invented | missed | precision | recall |\n|---|---:|---:|---:|---:|---:|\n",
+    );
     for (field, c) in table {
         out.push_str(&format!(
             "| {field} | {} | {} | {} | {} | {} |\n",
