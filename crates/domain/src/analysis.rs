@@ -21,6 +21,10 @@ pub struct ProfileSchool {
     pub phase: Phase,
     pub governance: Governance,
     pub trust: Option<String>,
+    /// An academy or free school whose trust on the profile date no dated file shows
+    /// (`as_at::TrustAt::Unknown`): not counted among the trusts, and said.
+    #[serde(default)]
+    pub trust_unknown: bool,
     /// The latest graded judgement made on or before the profile date.
     pub latest: Option<Judgement>,
     /// The day of that judgement.
@@ -152,8 +156,11 @@ pub struct LaProfile {
     pub schools: usize,
     pub phases: Vec<PhaseBreakdown>,
     pub by_governance: BTreeMap<Governance, usize>,
-    /// Distinct trusts that run at least one of the LA's schools.
+    /// Distinct trusts that run at least one of the LA's schools, where a dated file shows it.
     pub trusts: usize,
+    /// Academies and free schools whose trust on the day is not known.
+    #[serde(default)]
+    pub trusts_unknown: usize,
     pub shares: Vec<PhaseShare>,
     /// Graded judgements of the LA's schools, for the chart.
     pub judgements: BTreeMap<Judgement, usize>,
@@ -318,6 +325,7 @@ impl LaProfile {
             phases: phases.into_values().collect(),
             by_governance,
             trusts: trusts.len(),
+            trusts_unknown: own.iter().filter(|s| s.trust_unknown).count(),
             shares,
             judgements,
             thresholds: *thresholds,
@@ -764,9 +772,13 @@ pub fn describe_context(p: &LaProfile) -> Vec<String> {
         }
         lines.push(capitalised(&routes_sentence(&by, total, name)));
     }
-    lines.push(match p.trusts {
-        0 => "No trust runs any of its schools.".to_string(),
-        n => format!("{} {} at least one of its schools.", capitalised(&count(n, "trust", "trusts")), verb(n, "runs", "run")),
+    // A trust no dated file shows is not known, so "no trust" is said only when none is unknown.
+    let unknown = format!("the trust of {} is not known on that day", count(p.trusts_unknown, "academy", "academies"));
+    lines.push(match (p.trusts, p.trusts_unknown) {
+        (0, 0) => "No trust runs any of its schools.".to_string(),
+        (0, _) => format!("No trust is known to run any of its schools: {unknown}."),
+        (n, 0) => format!("{} {} at least one of its schools.", capitalised(&count(n, "trust", "trusts")), verb(n, "runs", "run")),
+        (n, _) => format!("{} {} at least one of its schools; {unknown}.", capitalised(&count(n, "trust", "trusts")), verb(n, "runs", "run")),
     });
     for share in &p.shares {
         lines.push(share_sentence(share, &p.la_name));
@@ -852,6 +864,7 @@ mod tests {
             carried_from: None,
             no_overall_grade_since: None,
             opening_unknown: false,
+            trust_unknown: false,
         }
     }
 

@@ -290,6 +290,7 @@ impl RegisterHistory {
                     governance: s.governance,
                     // A school before its conversion had no trust; an academy's is known only
                     // where a dated file shows it.
+                    trust_unknown: trust == TrustAt::Unknown,
                     trust: match trust {
                         TrustAt::Known { trust, .. } => Some(trust),
                         _ => None,

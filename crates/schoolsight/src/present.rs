@@ -32,10 +32,12 @@ pub fn la_profile(p: &LaProfile) -> String {
     let _ = writeln!(out, "{} — state-funded schools open on {}", p.la_name, p.at);
     let _ = writeln!(
         out,
-        "  {}; {} {} at least one of them",
+        "  {}; {} {} at least one of them{}",
         count_digits(p.schools, "school", "schools"),
         count_digits(p.trusts, "trust", "trusts"),
-        if p.trusts == 1 { "runs" } else { "run" }
+        if p.trusts == 1 { "runs" } else { "run" },
+        // Trusts no dated file shows on the day are not counted: said, not hidden.
+        if p.trusts_unknown > 0 { format!(" ({} whose trust that day is not known)", count_digits(p.trusts_unknown, "academy", "academies")) } else { String::new() }
     );
     for phase in &p.phases {
         let kinds: Vec<String> = phase

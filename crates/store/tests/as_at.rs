@@ -115,6 +115,12 @@ async fn a_converted_school_counts_as_it_then_was(backend: TestBackend) {
     // The register of 1 June 2019 names the academies' trust, but nothing dates it earlier.
     assert_eq!(after.trusts, 0, "a trust named in 2019 is not assumed in 2017");
     assert!(after.caveats.contains(&"On 1 January 2017 the trust of two of Stoke-on-Trent's two academies and free schools is not known: no dated file (a GIAS group-links snapshot, a register extract) lists them then, and none is guessed from a later one.".to_string()), "{:?}", after.caveats);
+    assert_eq!(after.trusts_unknown, 2);
+    assert!(
+        schoolsight_domain::analysis::describe_context(&after)
+            .contains(&"No trust is known to run any of its schools: the trust of two academies is not known on that day.".to_string()),
+        "not 'no trust runs any of its schools'"
+    );
     assert_eq!(store.la_profile("Stoke-on-Trent", d(2019, 6, 1), &t).await.unwrap().trusts, 1, "on the register's own day");
     let all = &after.shares[0];
     // The academy carries its predecessor's good; the free school has no judgement.
