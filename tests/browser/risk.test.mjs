@@ -86,6 +86,12 @@ test('the model page shows the back-test by window and a calibration chart', asy
       assert.ok(key in w.models, `${w.cutoff}: ${key}`);
     }
   }
+  // Issue 12, point 9, on the real bundled history: the trees beat both baselines in every window.
+  const behind = api.windows.filter((w) => {
+    const m = w.models;
+    return !(m.gbdt.auc > Math.max(m.baseline_previous.auc, m.baseline_previous_and_time.auc));
+  });
+  assert.deepEqual(behind.map((w) => w.cutoff), [], 'the trees beat both baselines in every window');
   const page = await newPage(browser());
   await page.goto(`${BASE_URL}/model`, SLOW);
   await page.locator('table#backtest-table').waitFor(SLOW);
