@@ -179,10 +179,11 @@ fn indexed(letter: &StoredLetter, about: Option<String>, body: String) -> Indexe
 }
 
 /// Rebuilds the index from the database when they disagree on how many letters there are (a
-/// new database, a restored backup, an index folder deleted).
+/// new database, a restored backup, an index folder deleted), or when it was built an older way.
 pub async fn sync_index(store: &Store, index: &SearchIndex) -> Result<()> {
     index.refresh().context("reading the search index")?;
-    if index.len() == store.letter_count().await? as u64 {
+    // An index built an older way (a URN where the school's name now goes) is rebuilt too.
+    if index.len() == store.letter_count().await? as u64 && !index.outdated() {
         return Ok(());
     }
     let mut letters = Vec::new();

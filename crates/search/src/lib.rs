@@ -90,7 +90,14 @@ pub struct SearchIndex {
     /// Serialises this process's writes; the folder's lock serialises processes.
     writing: Mutex<()>,
     fields: Fields,
+    /// The file recording which way of indexing built the folder's contents (none in memory).
+    marker: Option<std::path::PathBuf>,
 }
+
+/// The way letters are indexed; raised when what is indexed of a letter changes (2: the school's
+/// name, not its URN, as what a letter is about), so an index built the old way is rebuilt.
+pub const INDEX_VERSION: u32 = 2;
+const MARKER: &str = "schoolsight-index-version";
 
 /// Memory for the writer's buffer: enough for thousands of letters a commit.
 const WRITER_MEMORY: usize = 50_000_000;
@@ -103,7 +110,16 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let directory = tantivy::directory::MmapDirectory::open(folder)?;
         let index = Index::open_or_create(directory, schema)?;
-        SearchIndex::with(index, fields)
+        let mut opened = SearchIndex::with(index, fields)?;
+        opened.marker = Some(folder.join(MARKER));
+        Ok(opened)
+    }
+
+    /// Whether the folder's letters were indexed an older way (or by a version before the
+    /// marker), and should be rebuilt from the database.
+    pub fn outdated(&self) -> bool {
+        let Some(marker) = &self.marker else { return false };
+        std::fs::read_to_string(marker).ok().and_then(|v| v.trim().parse::<u32>().ok()) != Some(INDEX_VERSION)
     }
 
     /// An index that lives only in memory (for tests and one-off parses).
@@ -120,7 +136,7 @@ impl SearchIndex {
             .build();
         index.tokenizers().register(ANALYZER, analyzer);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writing: Mutex::new(()), fields })
+        Ok(SearchIndex { index, reader, writing: Mutex::new(()), fields, marker: None })
     }
 
     /// A writer for one write, released when dropped.
@@ -154,7 +170,12 @@ impl SearchIndex {
             writer.delete_all_documents()?;
             writer.commit()?;
         }
-        self.upsert(letters)
+        self.upsert(letters)?;
+        if let Some(marker) = &self.marker {
+            std::fs::write(marker, INDEX_VERSION.to_string())
+                .map_err(|source| SearchError::Folder { path: marker.display().to_string(), source })?;
+        }
+        Ok(())
     }
 
     fn document(&self, l: &IndexedLetter) -> TantivyDocument {
@@ -291,6 +312,18 @@ mod tests {
         server.upsert(&[letter("c", "t", "warning again")]).unwrap();
         cli.refresh().unwrap();
         assert_eq!(cli.len(), 3);
+    }
+
+    #[test]
+    fn an_index_built_the_old_way_is_outdated_until_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert!(index.outdated(), "a folder without the marker (made before it) is outdated");
+        index.replace_all(&[letter("a", "t", "warning notice")]).unwrap();
+        assert!(!index.outdated());
+        std::fs::write(dir.path().join(MARKER), "1").unwrap();
+        assert!(SearchIndex::open(dir.path()).unwrap().outdated());
+        assert!(!SearchIndex::in_memory().unwrap().outdated());
     }
 
     #[test]
