@@ -28,7 +28,7 @@ mod words;
 pub use dates::DateRange;
 pub use document::{Document, Format, MAX_BYTES, document_from_bytes, read_document};
 pub use error::LetterError;
-pub use recognise::{Fingerprint, not_a_letter};
+pub use recognise::{Fingerprint, HeldDocuments, not_a_letter};
 pub use vocabulary::{KINDS, kind_key, kind_label};
 pub use lists::ListItem;
 pub use model::{

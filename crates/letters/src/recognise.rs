@@ -4,7 +4,7 @@
 //! often kept both as the published PDF and as the text taken from it. Neither should become a
 //! second letter: the first is refused with its reason, the second is known by its words.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
@@ -39,6 +39,10 @@ pub fn not_a_letter(file_name: &str, letter: &Letter) -> Option<String> {
 pub struct Fingerprint(HashSet<u64>);
 
 const RUN: usize = 8;
+/// The share of runs two formats of one document have in common, at least.
+const SAME: f64 = 0.8;
+/// Runs a document needs before it is compared at all.
+const MIN_RUNS: usize = 50;
 
 impl Fingerprint {
     pub fn of(text: &str) -> Fingerprint {
@@ -68,7 +72,48 @@ impl Fingerprint {
     /// are the other's (a different report by the same author shares far fewer: each report's
     /// findings are its own), and both hold enough words to judge (50 runs).
     pub fn same_document(&self, other: &Fingerprint) -> bool {
-        self.0.len().min(other.0.len()) >= 50 && self.overlap(other) >= 0.8
+        self.0.len().min(other.0.len()) >= MIN_RUNS && self.overlap(other) >= SAME
+    }
+}
+
+/// The documents held, found by their runs of words: a document is compared only with those
+/// that share a run with it, so taking in hundreds of letters stays linear rather than comparing
+/// every pair.
+#[derive(Debug, Default)]
+pub struct HeldDocuments {
+    names: Vec<String>,
+    sizes: Vec<usize>,
+    by_run: HashMap<u64, Vec<usize>>,
+}
+
+impl HeldDocuments {
+    pub fn add(&mut self, name: String, words: &Fingerprint) {
+        let at = self.names.len();
+        self.names.push(name);
+        self.sizes.push(words.0.len());
+        for run in &words.0 {
+            self.by_run.entry(*run).or_default().push(at);
+        }
+    }
+
+    /// The name of a held document that is `words` in another format (`Fingerprint::same_document`).
+    pub fn same_as(&self, words: &Fingerprint) -> Option<&str> {
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for run in &words.0 {
+            for at in self.by_run.get(run).into_iter().flatten() {
+                *shared.entry(*at).or_insert(0) += 1;
+            }
+        }
+        let mut found: Vec<usize> = shared
+            .into_iter()
+            .filter(|(at, n)| {
+                let smaller = self.sizes[*at].min(words.0.len());
+                smaller >= MIN_RUNS && *n as f64 / smaller as f64 >= SAME
+            })
+            .map(|(at, _)| at)
+            .collect();
+        found.sort();
+        found.first().map(|at| self.names[*at].as_str())
     }
 }
 
@@ -92,6 +137,9 @@ mod tests {
         let (a, b) = (Fingerprint::of(REPORT), Fingerprint::of(&converted));
         assert!(a.overlap(&b) >= 0.8, "{}", a.overlap(&b));
         assert!(a.same_document(&b));
+        let mut held = HeldDocuments::default();
+        held.add("103980__5.PDF".into(), &a);
+        assert_eq!(held.same_as(&b), Some("103980__5.PDF"));
     }
 
     #[test]
@@ -103,6 +151,9 @@ mod tests {
             for. Safeguarding is effective and staff are well trained. Attendance remains below the \
             national average for disadvantaged pupils and those who have special educational needs.";
         assert!(!Fingerprint::of(REPORT).same_document(&Fingerprint::of(other)));
+        let mut held = HeldDocuments::default();
+        held.add("report.pdf".into(), &Fingerprint::of(REPORT));
+        assert_eq!(held.same_as(&Fingerprint::of(other)), None);
         // Too short to judge.
         assert!(!Fingerprint::of("a b c d e f g h i j").same_document(&Fingerprint::of("a b c d e f g h i j")));
     }

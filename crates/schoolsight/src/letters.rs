@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 pub use schoolsight_letters::kind_key;
-use schoolsight_letters::{Document, Fingerprint, Letter, ListItem, not_a_letter, read_document};
+use schoolsight_letters::{Document, Fingerprint, HeldDocuments, Letter, ListItem, not_a_letter, read_document};
 use schoolsight_search::{IndexedLetter, SearchIndex};
 use schoolsight_store::{LetterOutcome, NewLetter, SchoolLink, Store, StoredLetter, letter_id};
 
@@ -65,6 +65,13 @@ async fn link(store: &Store, letter: &Letter) -> Result<(Option<schoolsight_doma
     Ok((None, None, "names no school or local authority".to_string()))
 }
 
+/// "already held in another format" for a PDF and its text; "already held" for the same words
+/// in two files of one format.
+fn held_how(name: &str, holder: &str) -> &'static str {
+    let extension = |n: &str| Path::new(n).extension().map(|e| e.to_string_lossy().to_lowercase());
+    if extension(name) == extension(holder) { "already held" } else { "already held in another format" }
+}
+
 fn file_name(path: &str) -> String {
     Path::new(path).file_name().map_or(path.to_string(), |n| n.to_string_lossy().into_owned())
 }
@@ -103,13 +110,12 @@ pub struct IngestReport {
 }
 
 /// The documents already held, by their words, with the name each was stored under.
-async fn held_fingerprints(store: &Store) -> Result<Vec<(Fingerprint, String)>> {
-    Ok(store
-        .letters_with_text()
-        .await?
-        .into_iter()
-        .map(|(letter, body)| (Fingerprint::of(&body), letter.name))
-        .collect())
+async fn held_documents(store: &Store) -> Result<HeldDocuments> {
+    let mut held = HeldDocuments::default();
+    for (letter, body) in store.letters_with_text().await? {
+        held.add(letter.name, &Fingerprint::of(&body));
+    }
+    Ok(held)
 }
 
 /// Reads, parses and links each file, then stores them all in one transaction; a file that
@@ -119,7 +125,7 @@ async fn held_fingerprints(store: &Store) -> Result<Vec<(Fingerprint, String)>> 
 pub async fn ingest(store: &Store, index: &SearchIndex, files: &[PathBuf], progress: &dyn Fn(u64)) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let mut ready = Vec::with_capacity(files.len());
-    let mut held = held_fingerprints(store).await?;
+    let mut held = held_documents(store).await?;
     for (done, path) in files.iter().enumerate() {
         progress(done as u64);
         let document = match read_document(path) {
@@ -139,12 +145,12 @@ pub async fn ingest(store: &Store, index: &SearchIndex, files: &[PathBuf], progr
         // The same bytes are "already stored" by the store; the same words in another file are
         // the same document in another format.
         if store.letter(&letter_id(&document.sha256)).await?.is_none() {
-            if let Some((_, holder)) = held.iter().find(|(other, _)| other.same_document(&words)) {
-                report.other_format.push(format!("{name}: already held in another format (the same document as {holder})"));
+            if let Some(holder) = held.same_as(&words) {
+                report.other_format.push(format!("{name}: {} (the same document as {holder})", held_how(&name, holder)));
                 continue;
             }
         }
-        held.push((words, name));
+        held.add(name, &words);
         ready.push(new_letter(store, &document, &letter).await?);
     }
     progress(files.len() as u64);
