@@ -1,9 +1,14 @@
-"""LightGBM on the feature matrix Schoolsight exported (bench/run-risk): the same rows, the same
-recency weights, the same test year. Prints both models' AUC and training time and the ratios.
+"""The risk model's trees against LightGBM on the same feature matrix (bench/run-risk): both read
+the same CSV files `schoolsight risk export` wrote, train on the same rows with the same recency
+weights, and score the same test year. The runs alternate (Schoolsight, LightGBM, three times each)
+so both meet the same machine; each side times its training alone. Prints AUC and the median
+training time of both, and the ratios.
 
-Usage: risk.py MATRIX_DIR   (holds train.csv, test.csv and rust.json from `schoolsight risk export`)
+Usage: risk.py MATRIX_DIR SCHOOLSIGHT_BIN
 """
 import json
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -12,11 +17,12 @@ import lightgbm as lgb
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+ROUNDS = 3
 
-def main(folder: Path) -> None:
+
+def lightgbm(folder: Path) -> tuple[float, float]:
     train = pd.read_csv(folder / "train.csv")
     test = pd.read_csv(folder / "test.csv")
-    rust = json.loads((folder / "rust.json").read_text())
     features = [c for c in train.columns if c not in ("label", "weight")]
     # The same knobs the Rust side uses where LightGBM has them: 16 bins a feature, one thread,
     # a fixed seed; LightGBM's defaults otherwise (100 rounds, learning rate 0.1, 31 leaves).
@@ -25,16 +31,32 @@ def main(folder: Path) -> None:
     data = lgb.Dataset(train[features], label=train["label"], weight=train["weight"], params={"max_bin": 16})
     model = lgb.train(params, data)
     seconds = time.perf_counter() - started
-    auc = roc_auc_score(test["label"], model.predict(test[features]))
+    return roc_auc_score(test["label"], model.predict(test[features])), seconds
 
-    print(f"cut-off {rust['cutoff']}: {len(train)} training rows, {len(test)} test rows, {len(features)} features")
+
+def schoolsight(folder: Path, binary: str) -> tuple[float, float]:
+    out = subprocess.run([binary, "risk", "fit-matrix", str(folder)], check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result["auc"], result["train_seconds"]
+
+
+def main(folder: Path, binary: str) -> None:
+    matrix = json.loads((folder / "matrix.json").read_text())
+    runs = {"rust": [], "lightgbm": []}
+    for _ in range(ROUNDS):
+        runs["rust"].append(schoolsight(folder, binary))
+        runs["lightgbm"].append(lightgbm(folder))
+    rust_auc, lgb_auc = runs["rust"][0][0], runs["lightgbm"][0][0]
+    rust_s = statistics.median(s for _, s in runs["rust"])
+    lgb_s = statistics.median(s for _, s in runs["lightgbm"])
+    print(f"cut-off {matrix['cutoff']}: {matrix['train_rows']} training rows, {matrix['test_rows']} test rows, "
+          f"{matrix['features']} features; median of {ROUNDS} alternating runs")
     print(f"{'model':<34} {'AUC':>7} {'training (s)':>13}")
-    print(f"{'Schoolsight GBDT (perpetual, Rust)':<34} {rust['auc']:>7.4f} {rust['train_seconds']:>13.3f}")
-    print(f"{'LightGBM (Python)':<34} {auc:>7.4f} {seconds:>13.3f}")
-    print(f"AUC ratio Schoolsight / LightGBM: {rust['auc'] / auc:.3f}")
-    print(f"training-time ratio LightGBM / Schoolsight: {seconds / rust['train_seconds']:.2f} "
-          f"(above 1: Schoolsight trains faster)")
+    print(f"{'Schoolsight GBDT (perpetual, Rust)':<34} {rust_auc:>7.4f} {rust_s:>13.3f}")
+    print(f"{'LightGBM (Python)':<34} {lgb_auc:>7.4f} {lgb_s:>13.3f}")
+    print(f"AUC ratio Schoolsight / LightGBM: {rust_auc / lgb_auc:.3f}")
+    print(f"training-time ratio LightGBM / Schoolsight: {lgb_s / rust_s:.2f} (above 1: Schoolsight trains faster)")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), sys.argv[2])

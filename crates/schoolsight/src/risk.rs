@@ -50,13 +50,18 @@ pub enum RiskCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Export the feature matrix before and after a cut-off (CSV) and time the trees on it
-    /// (for bench/run-risk).
+    /// Export the feature matrix before and after a cut-off (CSV), for bench/run-risk.
     Export {
         #[arg(long, value_parser = crate::day)]
         cutoff: NaiveDate,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Train the trees on an exported matrix and score its test year, timing the training
+    /// (the Rust side of bench/run-risk).
+    FitMatrix {
+        /// The folder `risk export --out` wrote.
+        folder: PathBuf,
     },
 }
 
@@ -97,6 +102,9 @@ struct SchoolRiskHistory {
 }
 
 pub async fn command(store: &Store, command: RiskCommand) -> Result<()> {
+    if let RiskCommand::FitMatrix { folder } = &command {
+        return fit_matrix(folder);
+    }
     let history = history(store.risk_records().await?);
     let thresholds = CategoryThresholds::default();
     match command {
@@ -140,6 +148,7 @@ pub async fn command(store: &Store, command: RiskCommand) -> Result<()> {
             emit(json, &RiskList { la, at, schools }, list_text)
         }
         RiskCommand::Export { cutoff, out } => export(&history, cutoff, &out),
+        RiskCommand::FitMatrix { .. } => unreachable!("answered before the history is read"),
         RiskCommand::School { urn, json } => {
             let urn = Urn(urn);
             let name = history
@@ -318,27 +327,60 @@ fn export(history: &History, cutoff: NaiveDate, out: &Path) -> Result<()> {
         None,
     )?;
 
-    let rows: Vec<Vec<f64>> = train.iter().map(|s| s.features.clone()).collect();
-    let labels: Vec<bool> = train.iter().map(|s| s.label).collect();
-    let started = std::time::Instant::now();
-    let model = Gbdt::fit(&rows, &labels, Some(&weights), DEFAULT_SEED)?;
-    let train_seconds = started.elapsed().as_secs_f64();
-    let test_rows: Vec<Vec<f64>> = test.iter().map(|s| s.features.clone()).collect();
-    let test_labels: Vec<bool> = test.iter().map(|s| s.label).collect();
     let result = serde_json::json!({
         "cutoff": cutoff,
-        "train_rows": rows.len(),
-        "test_rows": test_rows.len(),
+        "train_rows": train.len(),
+        "test_rows": test.len(),
         "features": Feature::columns().len(),
-        "auc": auc(&model.log_odds(&test_rows), &test_labels),
-        "train_seconds": train_seconds,
     });
     std::fs::write(
-        out.join("rust.json"),
+        out.join("matrix.json"),
         serde_json::to_string_pretty(&result)?,
     )?;
     println!("{result}");
     Ok(())
+}
+
+/// Reads back the matrices [`export`] wrote and trains the trees on them as the model does,
+/// timing the training alone: the Rust side of bench/run-risk, doing what LightGBM does there
+/// (read the same CSV, fit, score the test year).
+fn fit_matrix(folder: &Path) -> Result<()> {
+    let (rows, labels, weights) = read_matrix(&folder.join("train.csv"))?;
+    let (test_rows, test_labels, _) = read_matrix(&folder.join("test.csv"))?;
+    let started = std::time::Instant::now();
+    let model = Gbdt::fit(&rows, &labels, Some(&weights), DEFAULT_SEED)?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    let result = serde_json::json!({
+        "auc": auc(&model.log_odds(&test_rows), &test_labels),
+        "train_seconds": train_seconds,
+    });
+    println!("{result}");
+    Ok(())
+}
+
+/// A matrix as [`write_matrix`] writes it: features (empty when missing), `label`, and a
+/// `weight` column on training rows (1 where absent).
+fn read_matrix(path: &Path) -> Result<(Vec<Vec<f64>>, Vec<bool>, Vec<f64>)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().context("an empty matrix")?.split(',').collect();
+    let label = header.iter().position(|h| *h == "label").context("no label column")?;
+    let weight = header.iter().position(|h| *h == "weight");
+    let (mut rows, mut labels, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+    for (n, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let number = |i: usize| -> Result<f64> {
+            let cell = cells.get(i).copied().unwrap_or_default();
+            if cell.is_empty() {
+                return Ok(f64::NAN);
+            }
+            cell.parse().with_context(|| format!("{}: row {}, column {}: {cell:?}", path.display(), n + 2, header[i]))
+        };
+        rows.push((0..label).map(number).collect::<Result<Vec<f64>>>()?);
+        labels.push(number(label)? == 1.0);
+        weights.push(weight.map(number).transpose()?.unwrap_or(1.0));
+    }
+    Ok((rows, labels, weights))
 }
 
 /// One row a sample: its features (empty when missing), then `label` (1 = below good) and,
