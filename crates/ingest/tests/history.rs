@@ -121,7 +121,9 @@ fn academies_mi_workbook_gives_both_inspections_with_sub_judgements() {
 fn official_statistics_parquet_maps_like_the_published_csv() {
     let parsed = read(STATS);
     assert_eq!(parsed.kind, FileKind::OfstedInspections);
-    assert_eq!(parsed.extract_date, None, "the parquet's name gives no date");
+    // The name gives no date: the file is dated by its newest visit, published 29/09/2025
+    // (pandas over `Publication date` and `Ungraded inspection publication date`).
+    assert_eq!(parsed.extract_date, Some(day("2025-09-29")));
     // pyarrow: 22,005 rows of which 15 all-empty; 52,594 distinct (URN at the time, date) over
     // latest graded, previous graded and latest ungraded, of which 63 ungraded visits share
     // their inspection number with the graded one they converted to; 7,427 (URN, URN then)
