@@ -354,7 +354,7 @@ fn caveats(la_name: &str, at: NaiveDate, own: &[&ProfileSchool]) -> Vec<String> 
             capitalised(&pronoun(ungraded.len())),
             verb(ungraded.len(), "was", "were"),
             if cards > 0 { format!(" ({} of them under the report cards of November 2025, which grade each evaluation area instead)", pronoun(cards)) } else { String::new() },
-            if ungraded.len() == 1 { "it is" } else { "they are" }
+            verb(ungraded.len(), "it is", "they are")
         ));
     }
     let unplaced = own.iter().filter(|s| s.opening_unknown).count();
@@ -362,7 +362,7 @@ fn caveats(la_name: &str, at: NaiveDate, own: &[&ProfileSchool]) -> Vec<String> 
         out.push(format!(
             "{} counted as open although no file gives the day {} opened.",
             capitalised(&format!("{} {}", count(unplaced, "academy or free school", "academies or free schools"), verb(unplaced, "is", "are"))),
-            if unplaced == 1 { "it" } else { "they" }
+            verb(unplaced, "it", "they")
         ));
     }
     if at < crate::judgement::requires_improvement_introduced() {

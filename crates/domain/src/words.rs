@@ -47,6 +47,12 @@ pub fn verb<'a>(n: usize, singular: &'a str, plural: &'a str) -> &'a str {
     if is_singular(n) { singular } else { plural }
 }
 
+/// The verb that agrees with a count in digits (`count_digits`): only 1 is singular ("0
+/// schools are", "1 trust runs").
+pub fn verb_digits<'a>(n: usize, singular: &'a str, plural: &'a str) -> &'a str {
+    if n == 1 { singular } else { plural }
+}
+
 /// The first letter in capitals, for a sentence that opens with a number.
 pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
@@ -111,6 +117,8 @@ mod tests {
         assert_eq!(verb(2, "was", "were"), "were");
         assert_eq!(format!("{} {}", count(1, "trust", "trusts"), verb(1, "runs", "run")), "one trust runs");
         assert_eq!(format!("{} {}", count(5, "trust", "trusts"), verb(5, "runs", "run")), "five trusts run");
+        assert_eq!(format!("{} {}", count_digits(0, "trust", "trusts"), verb_digits(0, "runs", "run")), "0 trusts run");
+        assert_eq!(format!("{} {}", count_digits(1, "trust", "trusts"), verb_digits(1, "runs", "run")), "1 trust runs");
     }
 
     #[test]

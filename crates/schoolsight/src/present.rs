@@ -5,7 +5,7 @@ use std::fmt::Write;
 use anyhow::Result;
 use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary};
 use schoolsight_domain::analysis::day_words;
-use schoolsight_domain::words::count_digits;
+use schoolsight_domain::words::{count_digits, verb_digits};
 use schoolsight_domain::{CategoryOfConcern, Governance};
 use schoolsight_store::SchoolHistory;
 use serde::Serialize;
@@ -35,7 +35,7 @@ pub fn la_profile(p: &LaProfile) -> String {
         "  {}; {} {} at least one of them{}",
         count_digits(p.schools, "school", "schools"),
         count_digits(p.trusts, "trust", "trusts"),
-        if p.trusts == 1 { "runs" } else { "run" },
+        verb_digits(p.trusts, "runs", "run"),
         // Trusts no dated file shows on the day are not counted: said, not hidden.
         if p.trusts_unknown > 0 { format!(" ({} whose trust that day is not known)", count_digits(p.trusts_unknown, "academy", "academies")) } else { String::new() }
     );
@@ -283,7 +283,7 @@ pub fn ingest_counts(report: &crate::letters::IngestReport, searchable: u64) -> 
         report.already,
         report.other_format.len(),
         report.skipped.len(),
-        if report.skipped.len() == 1 { "a letter" } else { "letters" },
+        verb_digits(report.skipped.len(), "a letter", "letters"),
         report.refused.len(),
         searchable
     )

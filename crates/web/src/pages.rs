@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use schoolsight_domain::analysis::{LaProfile, Movement, OutcomeSummary, PhaseGroup, Share};
 use schoolsight_domain::as_at::SeriesPoint;
-use schoolsight_domain::words::count_digits;
+use schoolsight_domain::words::{count_digits, verb_digits};
 use schoolsight_domain::{CategoryOfConcern, Governance, Judgement, Thresholds, Urn};
 use schoolsight_store::{LaSchool, LetterAction, SchoolHistory, Store, StoredLetter};
 use serde::{Deserialize, Serialize};
@@ -342,10 +342,10 @@ fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>,
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&profile.at) - 1, 9, 1).unwrap_or(profile.at);
     let lead = format!(
         "there {} {}; {} {} at least one of them",
-        if profile.schools == 1 { "is" } else { "are" },
+        verb_digits(profile.schools, "is", "are"),
         count_digits(profile.schools, "open state-funded school", "open state-funded schools"),
         count_digits(profile.trusts, "trust", "trusts"),
-        if profile.trusts == 1 { "runs" } else { "run" }
+        verb_digits(profile.trusts, "runs", "run")
     );
     LaPage {
         lead,
