@@ -16,37 +16,34 @@ const MIN_WORDS: usize = 40;
 
 /// Why `text` can't be read as language, or `None` when it can (or is too short to tell).
 pub(crate) fn unreadable(text: &str) -> Option<String> {
-    let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let glyph_codes = visible
-        .iter()
-        .filter(|c| ('\u{E000}'..='\u{F8FF}').contains(*c) || **c == '\u{FFFD}')
+    let visible = text.chars().filter(|c| !c.is_whitespace()).count();
+    let glyph_codes = text
+        .chars()
+        .filter(|c| ('\u{E000}'..='\u{F8FF}').contains(c) || *c == '\u{FFFD}')
         .count();
-    if visible.len() >= MIN_WORDS && glyph_codes * 5 > visible.len() {
+    if visible >= MIN_WORDS && glyph_codes * 5 > visible {
         return Some(format!(
             "{} of every 100 characters are glyph codes with no letter behind them (a PDF font with its own encoding): OCR would be needed",
-            glyph_codes * 100 / visible.len()
+            glyph_codes * 100 / visible
         ));
     }
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    if words.len() < MIN_WORDS {
+    // Counted without copying a word: this runs over every document, before anything else.
+    let mut words = 0;
+    let mut common = 0;
+    for word in text.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.chars().any(char::is_alphabetic) {
+            words += 1;
+            common += usize::from(COMMON.iter().any(|c| c.eq_ignore_ascii_case(word)));
+        }
+    }
+    if words < MIN_WORDS {
         return None;
     }
-    let common = words
-        .iter()
-        .filter(|w| COMMON.contains(&w.as_str()))
-        .count();
     // English prose has one common word in four; a shifted or substituted alphabet has none.
-    (common * 25 < words.len()).then(|| {
+    (common * 25 < words).then(|| {
         format!(
-            "not language: {common} of its {} words are common English words (a PDF font with its own encoding, or a damaged text layer); OCR would be needed",
-            words.len()
+            "not language: {common} of its {words} words are common English words (a PDF font with its own encoding, or a damaged text layer); OCR would be needed"
         )
     })
 }
