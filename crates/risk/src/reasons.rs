@@ -2,7 +2,7 @@
 //! score, grouped (the phase columns are one factor), and said as "last judged requires
 //! improvement raised the risk" or "judged outstanding at some point lowered it".
 
-use schoolsight_domain::analysis::number_words;
+use schoolsight_domain::words;
 use schoolsight_domain::{Governance, Judgement, Phase};
 use serde::Serialize;
 
@@ -94,9 +94,9 @@ fn judgement(grade: f64) -> &'static str {
     Judgement::from_grade(grade as i64).map_or("not judged", Judgement::label)
 }
 
+/// A feature's count in words ("no open action", "one graded inspection", "three times").
 fn count(n: f64, one: &str, many: &str) -> String {
-    let n = n as usize;
-    format!("{} {}", number_words(n), if n == 1 { one } else { many })
+    words::count(n as usize, one, many)
 }
 
 /// What the school's value of a feature says, or `None` when it says nothing worth a sentence

@@ -14,7 +14,7 @@ use axum::Router;
 use chrono::NaiveDate;
 use schoolsight_app::risk::{ListedSchool, Risk, RiskList, SchoolRiskHistory, UnscoredSchool};
 use schoolsight_domain::casework::{Change, ConcernCategory, Principal};
-use schoolsight_domain::{Judgement, Urn};
+use schoolsight_domain::{Judgement, Urn, words};
 use schoolsight_risk::{BacktestReport, Reason, Target, WindowReport};
 use schoolsight_store::Store;
 
@@ -186,6 +186,24 @@ pub struct LaRiskPage {
 impl LaRiskPage {
     pub fn scored(&self) -> usize {
         self.rows.len()
+    }
+
+    /// "1 school of Derby was open", "47 schools of Derby were open".
+    pub fn open_phrase(&self) -> String {
+        let n = self.open_schools;
+        format!("{} of {} {} open", words::count_digits(n, "school", "schools"), self.la_name, words::verb_digits(n, "was", "were"))
+    }
+
+    /// "1 has a graded inspection on record and is scored", "40 have … and are scored".
+    pub fn scored_phrase(&self) -> String {
+        let n = self.rows.len();
+        format!("{n} {} a graded inspection on record and {} scored", words::verb_digits(n, "has", "have"), words::verb_digits(n, "is", "are"))
+    }
+
+    /// "1 is not", "3 are not".
+    pub fn not_scored_phrase(&self) -> String {
+        let n = self.not_scored.len();
+        format!("{n} {} not", words::verb_digits(n, "is", "are"))
     }
 }
 

@@ -117,7 +117,7 @@ async fn risk_list(backend: TestBackend) {
     // The page says what the figures cover and offers no casework to a signed-out visitor.
     let page = call(&app, &nobody, Method::GET, &format!("/la/{}/risk?at={AS_AT}", LA.replace(' ', "%20")), None).await;
     assert_eq!(page.status, StatusCode::OK);
-    let coverage = format!("<strong>{}</strong> have a graded inspection on record and are scored, {} are not", scored.len(), not_scored.len());
+    let coverage = format!("<strong>{} have a graded inspection on record and are scored</strong>, {} are not", scored.len(), not_scored.len());
     assert!(page.text.contains(&coverage), "coverage sentence missing");
     assert_eq!(page.text.matches("not scored: no graded inspection on record").count(), not_scored.len());
     assert_eq!(page.text.matches("<tr data-urn=").count(), scored.len());
