@@ -23,6 +23,7 @@ mod readable;
 mod recognise;
 mod vocabulary;
 mod report;
+mod report_card;
 mod words;
 
 pub use dates::DateRange;
@@ -33,7 +34,7 @@ pub use vocabulary::{KINDS, kind_key, kind_label};
 pub use lists::ListItem;
 pub use model::{
     FieldSource, FocusedOutcomes, JudgementArea, KeyJudgement, Letter, LetterKind, MonitoringJudgement, MonitoringReason, NamedPlace, OutcomeCount, Recipient,
-    Section,
+    ReportCardEntry, Section,
 };
 
 use layout::{Block, Line, Part};
@@ -135,6 +136,11 @@ pub fn parse(text: &str) -> Letter {
                 letter.sources.push(source("key_judgements", &k.source));
             }
             letter.key_judgements = grades;
+            // A report card (from November 2025) grades its evaluation areas in words instead.
+            letter.report_card = report_card::report_card(&lines);
+            for entry in &letter.report_card {
+                letter.sources.push(source("report_card", &entry.source));
+            }
             if let Some(found) = report::previous_judgement(&lines, numeric) {
                 letter.sources.push(source("previous_judgement", &found.source));
                 letter.previous_judgement = Some(found.value);

@@ -2,6 +2,7 @@
 //! where it doesn't say, the field is empty.
 
 use chrono::NaiveDate;
+use schoolsight_domain::judgement::{ReportCardArea, ReportCardGrade};
 use schoolsight_domain::{CategoryOfConcern, Judgement};
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +158,15 @@ impl JudgementArea {
     }
 }
 
+/// One evaluation area's grade on a report card (the renewed framework, from November 2025).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCardEntry {
+    pub area: ReportCardArea,
+    pub grade: ReportCardGrade,
+    /// The line (or the area's line and the grade's) it was read from, as written.
+    pub source: String,
+}
+
 /// Where a field's value was read: the field's name and the sentence or line, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldSource {
@@ -205,6 +215,8 @@ pub struct Letter {
     /// The lead (or reporting) inspector, or the one inspector of a one-inspector visit.
     pub lead_inspector: Option<String>,
     pub key_judgements: Vec<KeyJudgement>,
+    /// A report card's evaluation areas and their grades, in the order the card gives them.
+    pub report_card: Vec<ReportCardEntry>,
     /// The sentence or line each extracted field was read from.
     pub sources: Vec<FieldSource>,
     /// Why the text can't be read as language (a PDF with a custom font encoding, a scan with

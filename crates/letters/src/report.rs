@@ -25,7 +25,7 @@ pub(crate) struct Sourced<T> {
 
 /// `label` as a pattern allowing a stray space inside words and any run of spaces between
 /// them; `'` matches either apostrophe.
-fn loose(label: &str) -> String {
+pub(crate) fn loose(label: &str) -> String {
     let mut out = String::new();
     for (i, word) in label.split(' ').enumerate() {
         if i > 0 {
@@ -56,8 +56,10 @@ fn line_pattern(labels: &[&str], value: &str) -> Regex {
     .expect("valid label pattern")
 }
 
-static URN: LazyLock<Regex> =
-    LazyLock::new(|| line_pattern(&["unique reference number", "URN"], r"(.*)$"));
+/// "Unique reference number (URN): 123456" is the report card's label.
+static URN: LazyLock<Regex> = LazyLock::new(|| {
+    line_pattern(&["unique reference number (URN)", "unique reference number", "URN"], r"(.*)$")
+});
 
 static INSPECTION_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| line_pattern(&["inspection number"], r"(.*)$"));
