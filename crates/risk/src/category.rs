@@ -24,7 +24,43 @@ impl Default for CategoryThresholds {
     }
 }
 
+/// A category setting that cannot be used, naming where it came from.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{name}: '{value}' must be three probabilities from 0 to 1 in rising order (monitor, core group, intensive), e.g. 0.30,0.45,0.60")]
+pub struct InvalidThresholds {
+    pub name: &'static str,
+    pub value: String,
+}
+
 impl CategoryThresholds {
+    /// The environment variable that sets the thresholds: "monitor,core group,intensive".
+    pub const ENV: &'static str = "SCHOOLSIGHT_RISK_THRESHOLDS";
+
+    /// Thresholds given as text ("0.30,0.45,0.60"), checked.
+    pub fn parse(name: &'static str, value: &str) -> Result<CategoryThresholds, InvalidThresholds> {
+        let invalid = || InvalidThresholds { name, value: value.to_string() };
+        let numbers: Vec<f64> = value
+            .split(',')
+            .map(|p| p.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| invalid())?;
+        let [monitor, core_group, intensive] = numbers[..] else {
+            return Err(invalid());
+        };
+        let rising = (0.0..=1.0).contains(&monitor) && monitor <= core_group && core_group <= intensive && intensive <= 1.0;
+        rising
+            .then_some(CategoryThresholds { monitor, core_group, intensive })
+            .ok_or_else(invalid)
+    }
+
+    /// The defaults, or `SCHOOLSIGHT_RISK_THRESHOLDS` when it is set.
+    pub fn from_env() -> Result<CategoryThresholds, InvalidThresholds> {
+        match std::env::var(Self::ENV) {
+            Ok(value) => Self::parse(Self::ENV, &value),
+            Err(_) => Ok(CategoryThresholds::default()),
+        }
+    }
+
     pub fn category(&self, probability: f64) -> ConcernCategory {
         if probability >= self.intensive {
             ConcernCategory::Intensive
@@ -57,5 +93,19 @@ mod tests {
             intensive: 0.9,
         };
         assert_eq!(strict.category(0.6), ConcernCategory::Monitor);
+    }
+
+    #[test]
+    fn thresholds_from_configuration_are_checked() {
+        let name = CategoryThresholds::ENV;
+        assert_eq!(
+            CategoryThresholds::parse(name, " 0.2, 0.4 ,0.7"),
+            Ok(CategoryThresholds { monitor: 0.2, core_group: 0.4, intensive: 0.7 })
+        );
+        for bad in ["0.5,0.4,0.7", "0.2,0.4", "0.2,0.4,1.5", "a,b,c", "-0.1,0.4,0.7"] {
+            let err = CategoryThresholds::parse(name, bad).unwrap_err().to_string();
+            assert!(err.starts_with("SCHOOLSIGHT_RISK_THRESHOLDS: '"), "{err}");
+            assert!(err.contains(bad), "{err}");
+        }
     }
 }

@@ -306,7 +306,8 @@ async fn run() -> Result<()> {
                 count_digits(totals.local_authorities as usize, "local authority", "local authorities")
             );
             let index = open_index(&cli.index, &store).await?;
-            schoolsight_web::serve(store.clone(), index, addr).await.context("serving")?;
+            let thresholds = schoolsight_risk::CategoryThresholds::from_env()?;
+            schoolsight_web::serve(store.clone(), index, addr, thresholds).await.context("serving")?;
         }
         Command::Import { paths } => import(&store, &expand(&paths)?).await?,
         Command::ImportBundled { data } => {

@@ -106,7 +106,7 @@ pub async fn command(store: &Store, command: RiskCommand) -> Result<()> {
         return fit_matrix(folder);
     }
     let history = history(store.risk_records().await?);
-    let thresholds = CategoryThresholds::default();
+    let thresholds = CategoryThresholds::from_env()?;
     match command {
         RiskCommand::Backtest { json, measure_gain } => {
             let mut config = Backtest::new(standard_windows(), DEFAULT_SEED);

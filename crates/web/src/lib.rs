@@ -50,9 +50,9 @@ impl FromRef<AppState> for Arc<SearchIndex> {
 use serde::Deserialize;
 
 impl AppState {
-    pub fn new(store: Store, search: Arc<SearchIndex>) -> AppState {
+    pub fn new(store: Store, search: Arc<SearchIndex>, thresholds: schoolsight_risk::CategoryThresholds) -> AppState {
         AppState {
-            risk: schoolsight_app::risk::Risk::new(store.clone(), schoolsight_risk::CategoryThresholds::default()),
+            risk: schoolsight_app::risk::Risk::new(store.clone(), thresholds),
             store,
             search,
             secure_cookies: false,
@@ -62,7 +62,7 @@ impl AppState {
 
 /// Every route of the dashboard and the API over one store and its search index.
 pub fn router(store: Store, search: Arc<SearchIndex>) -> Router {
-    app(AppState::new(store, search))
+    app(AppState::new(store, search, schoolsight_risk::CategoryThresholds::default()))
 }
 
 fn app(state: AppState) -> Router {
@@ -136,10 +136,15 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
     json_error(AppError::Internal(format!("a request handler panicked: {text}")))
 }
 
-/// Serves until Ctrl-C.
-pub async fn serve(store: Store, search: Arc<SearchIndex>, addr: SocketAddr) -> std::io::Result<()> {
+/// Serves until Ctrl-C, with the risk categories' thresholds from configuration.
+pub async fn serve(
+    store: Store,
+    search: Arc<SearchIndex>,
+    addr: SocketAddr,
+    thresholds: schoolsight_risk::CategoryThresholds,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    let state = AppState::new(store, search);
+    let state = AppState::new(store, search, thresholds);
     state.risk.warm(risk_pages::today());
     // The client's address feeds the sign-in throttle.
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
