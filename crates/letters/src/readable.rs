@@ -16,11 +16,11 @@ const MIN_WORDS: usize = 40;
 
 /// Why `text` can't be read as language, or `None` when it can (or is too short to tell).
 pub(crate) fn unreadable(text: &str) -> Option<String> {
-    let visible = text.chars().filter(|c| !c.is_whitespace()).count();
-    let glyph_codes = text
-        .chars()
-        .filter(|c| ('\u{E000}'..='\u{F8FF}').contains(c) || *c == '\u{FFFD}')
-        .count();
+    let (mut visible, mut glyph_codes) = (0, 0);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        visible += 1;
+        glyph_codes += usize::from(('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}');
+    }
     if visible >= MIN_WORDS && glyph_codes * 5 > visible {
         return Some(format!(
             "{} of every 100 characters are glyph codes with no letter behind them (a PDF font with its own encoding): OCR would be needed",
@@ -34,7 +34,8 @@ pub(crate) fn unreadable(text: &str) -> Option<String> {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
         if word.chars().any(char::is_alphabetic) {
             words += 1;
-            common += usize::from(COMMON.iter().any(|c| c.eq_ignore_ascii_case(word)));
+            // No common word is longer than six letters: most words need no comparison.
+            common += usize::from(word.len() <= 6 && COMMON.iter().any(|c| c.eq_ignore_ascii_case(word)));
         }
     }
     if words < MIN_WORDS {

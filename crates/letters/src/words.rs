@@ -3,9 +3,11 @@
 
 use regex::{Regex, RegexBuilder};
 
-/// A case-insensitive pattern for a phrase as the letters word it.
+/// A case-insensitive pattern for a phrase as the letters word it. Word boundaries are ASCII
+/// ones: a Unicode `\b` stops the regex crate's fast engines at the first non-ASCII character
+/// (every curly apostrophe), leaving the slowest engine to search whole documents.
 pub(crate) fn phrase(pattern: &str) -> Regex {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&pattern.replace(r"\b", r"(?-u:\b)"))
         .case_insensitive(true)
         .build()
         .expect("valid phrase pattern")
