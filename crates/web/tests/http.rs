@@ -1,20 +1,14 @@
 //! The dashboard and JSON API over a real SQLite database loaded from the real GIAS extracts.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use schoolsight_ingest::{SourceText, parse_file, parse_source};
 use schoolsight_store::test_each_backend;
 use schoolsight_store::testing::{TestBackend, TestDatabase};
-use serde_json::Value;
-use tower::ServiceExt;
 
-fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
-}
+use common::{get, get_json as json, shared};
 
 /// A store holding Surrey's 2021 extract and the Hampshire + Surrey 2022 extract, plus one
 /// school whose name is an attempt at script injection.
@@ -39,18 +33,6 @@ async fn app(db: &TestDatabase) -> Router {
     .unwrap();
     store.import(&hostile, &mut |_, _| {}).await.unwrap();
     schoolsight_web::router(store, std::sync::Arc::new(schoolsight_search::SearchIndex::in_memory().unwrap()))
-}
-
-async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
-    let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap())
-}
-
-async fn json(app: &Router, uri: &str) -> (StatusCode, Value) {
-    let (status, body) = get(app, uri).await;
-    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
 }
 
 test_each_backend!(api_answers_the_letters_questions, super::api_answers_the_letters_questions);

@@ -1,22 +1,17 @@
 //! A newcomer's first hour (issue 14) through the API and the pages: LA names as people write
 //! them, days out of the data's range, a school that does not exist, search results in words.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use schoolsight_search::{IndexedLetter, SearchIndex};
 use schoolsight_store::test_each_backend;
 use schoolsight_store::testing::{TestBackend, TestDatabase};
-use serde_json::Value;
-use tower::ServiceExt;
 
-fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
-}
+use common::{get, get_json as json, shared};
 
 /// The Hampshire and Surrey extract of 20 April 2022, and one letter in the search index as
 /// the CLI indexes it (kind key, the school's name), its text with a converted PDF bullet.
@@ -36,18 +31,6 @@ async fn app(db: &TestDatabase) -> Router {
         }])
         .unwrap();
     schoolsight_web::router(store, Arc::new(index))
-}
-
-async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
-    let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap())
-}
-
-async fn json(app: &Router, uri: &str) -> (StatusCode, Value) {
-    let (status, body) = get(app, uri).await;
-    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
 }
 
 test_each_backend!(las_answer_to_the_names_people_use, super::las_answer_to_the_names_people_use);

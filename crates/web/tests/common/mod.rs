@@ -124,3 +124,17 @@ pub async fn on_own_runtime<T: Send + 'static>(work: impl FnOnce(&tokio::runtime
     });
     job.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
+
+/// A GET as a browser sends it, with no session: the status and the body as text.
+pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+    let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+/// A GET of JSON with no session: the status and the parsed body (naming the URI if it is not JSON).
+pub async fn get_json(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (status, body) = get(app, uri).await;
+    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
+}
