@@ -112,8 +112,7 @@ pub(crate) fn clean_lines(text: &str) -> Vec<Line> {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\u{c}', "\n\u{c}\n");
-    let split: Vec<String> = normalised.split('\n').flat_map(split_inline_bullets).collect();
-    let raw: Vec<&str> = split.iter().map(String::as_str).collect();
+    let raw: Vec<&str> = normalised.split('\n').flat_map(split_inline_bullets).collect();
     let running = running_headers(&raw);
     let mut lines = Vec::new();
     let mut gap = Gap::Blank;
@@ -208,7 +207,11 @@ const INLINE_BULLETS: &[char] = &['•', '▪', '●', '■', '◼'];
 /// A line holding several glyph bullets ("• ensure that … • embed the … • sharpen …", a list
 /// pasted as one paragraph) as one line per bullet, any words before the first kept as their
 /// own line. A single glyph inside a line is left alone: it may be a separator.
-fn split_inline_bullets(line: &str) -> Vec<String> {
+fn split_inline_bullets(line: &str) -> Vec<&str> {
+    // Most lines are plain ASCII and hold no glyph at all.
+    if line.is_ascii() {
+        return vec![line];
+    }
     let marks = line
         .char_indices()
         .filter(|(i, c)| {
@@ -217,17 +220,17 @@ fn split_inline_bullets(line: &str) -> Vec<String> {
         .map(|(i, _)| i)
         .collect::<Vec<_>>();
     if marks.len() < 2 {
-        return vec![line.to_string()];
+        return vec![line];
     }
     let mut out = Vec::new();
     let mut from = 0;
     for &at in &marks {
         if !line[from..at].trim().is_empty() {
-            out.push(line[from..at].trim_end().to_string());
+            out.push(line[from..at].trim_end());
         }
         from = at;
     }
-    out.push(line[from..].to_string());
+    out.push(&line[from..]);
     out
 }
 

@@ -49,7 +49,14 @@ pub(crate) fn tail(text: &str, max_bytes: usize) -> &str {
 
 /// Whitespace runs as single spaces.
 pub(crate) fn squash_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Words of a name that stay lower case inside it ("Stoke-on-Trent", "Kingston upon Hull").
