@@ -9,8 +9,9 @@ inspection number, lead inspector, overall effectiveness, key judgements, monito
 and actions. Each side prints how many documents gave each field, so the work can be compared.
 The runs alternate, REPEATS each; every run's time goes to the log named by LOG.
 
-Also prints, for LINEAR_FILE, Schoolsight's parse time per KB with the document repeated 1, 8
-and 64 times (`parse_bench linear`): the same figure at every length is linear growth.
+Also prints Schoolsight's parse time per KB for LINEAR_FILE repeated 1, 8 and 64 times
+(`parse_bench linear`) and for the documents in four groups by length (`parse_bench sizes`):
+the same figure at every length is linear growth.
 
 Usage: python3 bench/letters_parse.py PARSE_BENCH_BINARY FOLDER...  (run by bench/run-letters-parse)
 """
@@ -170,6 +171,8 @@ def main():
     lines += [f"| {f} | {rust_fields.get(f, '?')} | {python_fields[f]} |" for f in python_fields]
     linear = subprocess.run([binary, "linear", LINEAR_FILE], check=True, capture_output=True, text=True).stdout
     lines += ["", "Schoolsight parse time per KB, one document repeated:", "", "```", linear.rstrip(), "```"]
+    by_size = subprocess.run([binary, "sizes", *files], check=True, capture_output=True, text=True).stdout
+    lines += ["", "Schoolsight parse time per KB, the same documents in four groups by length:", "", "```", by_size.rstrip(), "```"]
     report = "\n".join(lines)
     print(report)
     with open(LOG, "a", encoding="utf-8") as f:

@@ -5,7 +5,12 @@
 //!   each field, so the Python extractor's counts can be set beside it;
 //! * `parse_bench linear FILE`: the document repeated 1, 8 and 64 times, each parsed until at
 //!   least half a second has passed (best of three such rounds), printing microseconds per KB;
-//!   equal figures mean the work grows linearly with the text.
+//!   equal figures mean the work grows linearly with the text. (Repeated, a dated line shows on
+//!   three or more "pages" and is dropped as a running header, so the longer texts do a little
+//!   less work per KB: the figures show no faster-than-linear growth, not exact proportion.)
+//! * `parse_bench sizes FILE...`: the real documents by length, in four groups of equal count,
+//!   each group's parse time per KB (each document parsed alone): linear work gives the same
+//!   figure for short and long documents.
 //!
 //! Timings are printed, never asserted: the project's tests do not depend on the clock.
 
@@ -18,8 +23,9 @@ fn main() {
     match args.split_first() {
         Some((mode, files)) if mode == "files" => parse_files(files),
         Some((mode, [file])) if mode == "linear" => linear(file),
+        Some((mode, files)) if mode == "sizes" => sizes(files),
         _ => {
-            eprintln!("usage: parse_bench files FILE... | parse_bench linear FILE");
+            eprintln!("usage: parse_bench files FILE... | parse_bench linear FILE | parse_bench sizes FILE...");
             std::process::exit(2);
         }
     }
@@ -63,6 +69,7 @@ fn linear(file: &str) {
     let text = read(file);
     println!("document: {file} ({:.1} KB)", text.len() as f64 / 1024.0);
     println!("{:>7} {:>10} {:>10} {:>8}", "copies", "KB", "us/KB", "vs 1x");
+    parse(&text); // Compiles the patterns, which would otherwise count against the first size.
     let mut first = None;
     for copies in [1usize, 8, 64] {
         let long = vec![text.as_str(); copies].join("\n\n");
@@ -82,4 +89,27 @@ fn seconds_per_parse(text: &str) -> f64 {
         runs += 1;
     }
     started.elapsed().as_secs_f64() / f64::from(runs)
+}
+
+fn sizes(files: &[String]) {
+    let mut texts: Vec<String> = files.iter().map(|f| read(f)).collect();
+    texts.sort_by_key(String::len);
+    parse(&texts[0]);
+    println!("{:>9} {:>18} {:>10}", "documents", "KB each", "us/KB");
+    let group = texts.len().div_ceil(4);
+    for chunk in texts.chunks(group) {
+        let kb: f64 = chunk.iter().map(|t| t.len() as f64 / 1024.0).sum();
+        let seconds = (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                for text in chunk {
+                    std::hint::black_box(parse(std::hint::black_box(text)));
+                }
+                started.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
+        let (small, large) = (chunk[0].len() as f64 / 1024.0, chunk[chunk.len() - 1].len() as f64 / 1024.0);
+        let range = format!("{small:.1}-{large:.1}");
+        println!("{:>9} {range:>18} {:>10.2}", chunk.len(), seconds * 1e6 / kb);
+    }
 }
