@@ -16,10 +16,14 @@ const MIN_WORDS: usize = 40;
 
 /// Why `text` can't be read as language, or `None` when it can (or is too short to tell).
 pub(crate) fn unreadable(text: &str) -> Option<String> {
+    // Private-use characters and U+FFFD are encoded from byte 0xEE up: a text without such a
+    // byte has no glyph codes, and its characters need not be counted.
     let (mut visible, mut glyph_codes) = (0, 0);
-    for c in text.chars().filter(|c| !c.is_whitespace()) {
-        visible += 1;
-        glyph_codes += usize::from(('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}');
+    if text.bytes().any(|b| b >= 0xEE) {
+        for c in text.chars().filter(|c| !c.is_whitespace()) {
+            visible += 1;
+            glyph_codes += usize::from(('\u{E000}'..='\u{F8FF}').contains(&c) || c == '\u{FFFD}');
+        }
     }
     if visible >= MIN_WORDS && glyph_codes * 5 > visible {
         return Some(format!(
