@@ -25,7 +25,9 @@ fn main() {
         Some((mode, [file])) if mode == "linear" => linear(file),
         Some((mode, files)) if mode == "sizes" => sizes(files),
         _ => {
-            eprintln!("usage: parse_bench files FILE... | parse_bench linear FILE | parse_bench sizes FILE...");
+            eprintln!(
+                "usage: parse_bench files FILE... | parse_bench linear FILE | parse_bench sizes FILE..."
+            );
             std::process::exit(2);
         }
     }
@@ -56,11 +58,20 @@ fn field_counts(letters: &[Letter]) -> Vec<(&'static str, usize)> {
         ("visit_dates", count(&|l| l.visit_dates.is_some())),
         ("school", count(&|l| l.school.is_some())),
         ("urn", count(&|l| l.urn.is_some())),
-        ("inspection_number", count(&|l| l.inspection_number.is_some())),
+        (
+            "inspection_number",
+            count(&|l| l.inspection_number.is_some()),
+        ),
         ("lead_inspector", count(&|l| l.lead_inspector.is_some())),
-        ("overall_effectiveness", count(&|l| l.overall_effectiveness.is_some())),
+        (
+            "overall_effectiveness",
+            count(&|l| l.overall_effectiveness.is_some()),
+        ),
         ("key_judgements", count(&|l| !l.key_judgements.is_empty())),
-        ("monitoring_judgement", count(&|l| l.monitoring_judgement.is_some())),
+        (
+            "monitoring_judgement",
+            count(&|l| l.monitoring_judgement.is_some()),
+        ),
         ("actions", count(&|l| !l.further_actions.is_empty())),
     ]
 }
@@ -68,15 +79,25 @@ fn field_counts(letters: &[Letter]) -> Vec<(&'static str, usize)> {
 fn linear(file: &str) {
     let text = read(file);
     println!("document: {file} ({:.1} KB)", text.len() as f64 / 1024.0);
-    println!("{:>7} {:>10} {:>10} {:>8}", "copies", "KB", "us/KB", "vs 1x");
+    println!(
+        "{:>7} {:>10} {:>10} {:>8}",
+        "copies", "KB", "us/KB", "vs 1x"
+    );
     parse(&text); // Compiles the patterns, which would otherwise count against the first size.
     let mut first = None;
     for copies in [1usize, 8, 64] {
         let long = vec![text.as_str(); copies].join("\n\n");
         let kb = long.len() as f64 / 1024.0;
-        let per_kb = (0..3).map(|_| seconds_per_parse(&long)).fold(f64::INFINITY, f64::min) * 1e6 / kb;
+        let per_kb = (0..3)
+            .map(|_| seconds_per_parse(&long))
+            .fold(f64::INFINITY, f64::min)
+            * 1e6
+            / kb;
         let base = *first.get_or_insert(per_kb);
-        println!("{copies:>7} {kb:>10.1} {per_kb:>10.2} {:>7.2}x", per_kb / base);
+        println!(
+            "{copies:>7} {kb:>10.1} {per_kb:>10.2} {:>7.2}x",
+            per_kb / base
+        );
     }
 }
 
@@ -108,8 +129,15 @@ fn sizes(files: &[String]) {
                 started.elapsed().as_secs_f64()
             })
             .fold(f64::INFINITY, f64::min);
-        let (small, large) = (chunk[0].len() as f64 / 1024.0, chunk[chunk.len() - 1].len() as f64 / 1024.0);
+        let (small, large) = (
+            chunk[0].len() as f64 / 1024.0,
+            chunk[chunk.len() - 1].len() as f64 / 1024.0,
+        );
         let range = format!("{small:.1}-{large:.1}");
-        println!("{:>9} {range:>18} {:>10.2}", chunk.len(), seconds * 1e6 / kb);
+        println!(
+            "{:>9} {range:>18} {:>10.2}",
+            chunk.len(),
+            seconds * 1e6 / kb
+        );
     }
 }

@@ -29,10 +29,23 @@ static AREAS: LazyLock<Vec<(ReportCardArea, Regex)>> = LazyLock::new(|| {
         (AttendanceAndBehaviour, &["attendance and behaviour"]),
         (
             PersonalDevelopmentAndWellbeing,
-            &["personal development and well-being", "personal development and wellbeing"],
+            &[
+                "personal development and well-being",
+                "personal development and wellbeing",
+            ],
         ),
-        (EarlyYears, &["early years (where applicable)", "early years"]),
-        (Post16, &["post-16 provision (where applicable)", "post-16 provision", "post-16"]),
+        (
+            EarlyYears,
+            &["early years (where applicable)", "early years"],
+        ),
+        (
+            Post16,
+            &[
+                "post-16 provision (where applicable)",
+                "post-16 provision",
+                "post-16",
+            ],
+        ),
         (LeadershipAndGovernance, &["leadership and governance"]),
     ];
     areas
@@ -71,12 +84,22 @@ pub(crate) fn report_card(lines: &[Line]) -> Vec<ReportCardEntry> {
                 let rest = pattern.captures(line.text.trim())?.get(1)?.as_str().trim();
                 let (grade, source) = if rest.is_empty() {
                     let next = lines.get(i + 1)?;
-                    (grade(*area, &next.text)?, format!("{} {}", line.text.trim(), next.text.trim()))
+                    (
+                        grade(*area, &next.text)?,
+                        format!("{} {}", line.text.trim(), next.text.trim()),
+                    )
                 } else {
                     (grade(*area, rest)?, line.text.clone())
                 };
                 let source = squash_spaces(&source);
-                Some((i, ReportCardEntry { area: *area, grade, source }))
+                Some((
+                    i,
+                    ReportCardEntry {
+                        area: *area,
+                        grade,
+                        source,
+                    },
+                ))
             })
         })
         .collect();
@@ -101,8 +124,10 @@ mod tests {
              Leadership and governance\n\
              Leaders have made changes.",
         );
-        let read: Vec<(ReportCardArea, ReportCardGrade)> =
-            report_card(&lines).into_iter().map(|e| (e.area, e.grade)).collect();
+        let read: Vec<(ReportCardArea, ReportCardGrade)> = report_card(&lines)
+            .into_iter()
+            .map(|e| (e.area, e.grade))
+            .collect();
         // Curriculum and teaching can't be "met", and leadership's next line is prose.
         assert_eq!(
             read,

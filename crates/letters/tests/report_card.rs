@@ -91,14 +91,26 @@ Sam Sample, lead inspector  His Majesty's Inspector
 ";
 
 fn grades(text: &str) -> Vec<(ReportCardArea, ReportCardGrade)> {
-    parse(text).report_card.into_iter().map(|e| (e.area, e.grade)).collect()
+    parse(text)
+        .report_card
+        .into_iter()
+        .map(|e| (e.area, e.grade))
+        .collect()
 }
 
 #[test]
 fn a_report_card_is_a_school_report_with_its_school_urn_and_dates() {
     let letter = parse(CELLS_APART);
-    assert_eq!(letter.kind, LetterKind::SchoolReport, "evidence: {:?}", letter.kind_evidence);
-    assert_eq!(letter.school.as_ref().map(|s| s.name.as_str()), Some("Oakfield Primary School"));
+    assert_eq!(
+        letter.kind,
+        LetterKind::SchoolReport,
+        "evidence: {:?}",
+        letter.kind_evidence
+    );
+    assert_eq!(
+        letter.school.as_ref().map(|s| s.name.as_str()),
+        Some("Oakfield Primary School")
+    );
     assert_eq!(letter.urn.as_deref(), Some("123456"));
     let visit = letter.visit_dates.expect("visit dates");
     assert_eq!(visit.from, NaiveDate::from_ymd_opt(2025, 11, 18).unwrap());
@@ -133,7 +145,12 @@ fn every_graded_area_of_a_card_with_rows_on_one_line() {
     use ReportCardArea::*;
     use ReportCardGrade::*;
     let letter = parse(ROWS);
-    assert_eq!(letter.kind, LetterKind::SchoolReport, "evidence: {:?}", letter.kind_evidence);
+    assert_eq!(
+        letter.kind,
+        LetterKind::SchoolReport,
+        "evidence: {:?}",
+        letter.kind_evidence
+    );
     assert_eq!(letter.urn.as_deref(), Some("654321"));
     assert_eq!(
         grades(ROWS),
@@ -155,12 +172,25 @@ fn every_graded_area_of_a_card_with_rows_on_one_line() {
 #[test]
 fn each_grade_keeps_its_table_line() {
     let letter = parse(CELLS_APART);
-    let sources: Vec<&str> =
-        letter.sources.iter().filter(|s| s.field == "report_card").map(|s| s.text.as_str()).collect();
+    let sources: Vec<&str> = letter
+        .sources
+        .iter()
+        .filter(|s| s.field == "report_card")
+        .map(|s| s.text.as_str())
+        .collect();
     assert_eq!(sources.len(), 8);
-    assert!(sources.contains(&"Achievement Needs attention"), "{sources:?}");
-    assert!(sources.contains(&"Safeguarding standards Met"), "{sources:?}");
-    assert!(sources.iter().all(|s| s.len() < 60), "a sentence was read as a grade: {sources:?}");
+    assert!(
+        sources.contains(&"Achievement Needs attention"),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&"Safeguarding standards Met"),
+        "{sources:?}"
+    );
+    assert!(
+        sources.iter().all(|s| s.len() < 60),
+        "a sentence was read as a grade: {sources:?}"
+    );
 }
 
 /// A report of an earlier framework has no report card, whatever words its prose uses.
@@ -168,6 +198,11 @@ fn each_grade_keeps_its_table_line() {
 fn earlier_reports_have_no_report_card() {
     let text = "School report\n\nHill School\n\nInspection dates 9–10 November 2016\n\nOverall effectiveness\n\nGood\n\nOutcomes for pupils\n\nGood\n\nPupils' achievement is a strength; inclusion is strong.\n\nUnique reference number\n\n103980\n\nThis inspection of the school was carried out under section 5 of the Education Act 2005.";
     let letter = parse(text);
-    assert_eq!(letter.kind, LetterKind::SchoolReport, "evidence: {:?}", letter.kind_evidence);
+    assert_eq!(
+        letter.kind,
+        LetterKind::SchoolReport,
+        "evidence: {:?}",
+        letter.kind_evidence
+    );
     assert_eq!(letter.report_card, vec![]);
 }
