@@ -26,28 +26,6 @@ fn glyph_codes(text: &str) -> String {
         .collect()
 }
 
-fn pdf(content: &str) -> Vec<u8> {
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>".to_string(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-    ];
-    let mut out = String::from("%PDF-1.4\n");
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.push_str(&format!("{} 0 obj\n{object}\nendobj\n", i + 1));
-    }
-    let xref = out.len();
-    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
-    for offset in offsets {
-        out.push_str(&format!("{offset:010} 00000 n \n"));
-    }
-    out.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
-    out.into_bytes()
-}
-
 #[test]
 fn every_seed_is_readable() {
     for prefix in ["000", "001", "002", "003", "004"] {
@@ -74,7 +52,7 @@ fn a_pdf_whose_text_layer_is_not_language_is_refused_with_the_reason() {
     let sentence = shifted(
         "Following my visit to your school on 24 January 2018, I write on behalf of Her Majesty's Chief Inspector of Education, Children's Services and Skills to report the inspection findings. Thank you for the help you gave me and for the time you made available to discuss the actions you are taking to improve the school since the most recent section 5 inspection.",
     );
-    let bytes = pdf(&format!("BT /F1 10 Tf 20 700 Td ({sentence}) Tj ET"));
+    let bytes = pdf(&format!("BT /F1 10 Tf 20 700 Td ({sentence}) Tj ET"), HELVETICA);
     match document_from_bytes("garbled.pdf", &bytes) {
         Err(LetterError::Unreadable { file, reason }) => {
             assert_eq!(file, "garbled.pdf");
@@ -86,7 +64,7 @@ fn a_pdf_whose_text_layer_is_not_language_is_refused_with_the_reason() {
 
 #[test]
 fn a_pdf_with_no_text_layer_needs_ocr() {
-    match document_from_bytes("scan.pdf", &pdf("")) {
+    match document_from_bytes("scan.pdf", &pdf("", HELVETICA)) {
         Err(LetterError::Unreadable { reason, .. }) => assert!(reason.contains("OCR would be needed"), "{reason}"),
         other => panic!("{other:?}"),
     }
