@@ -1,5 +1,6 @@
 //! The workflows the CLI and the dashboard share.
 
+pub mod letters;
 pub mod risk;
 
 use schoolsight_store::StoreError;
@@ -14,4 +15,6 @@ pub enum AppError {
     UnknownSchool(schoolsight_domain::Urn),
     #[error("the model's worker stopped: {0}")]
     Worker(String),
+    #[error(transparent)]
+    Search(#[from] schoolsight_search::SearchError),
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 pub use schoolsight_letters::kind_key;
 use schoolsight_letters::{Document, Fingerprint, HeldDocuments, Letter, ListItem, not_a_letter, read_document};
-use schoolsight_search::{IndexedLetter, SearchIndex};
-use schoolsight_store::{LetterOutcome, NewLetter, SchoolLink, Store, StoredLetter, letter_id};
+use schoolsight_search::SearchIndex;
+use schoolsight_store::{LetterOutcome, NewLetter, SchoolLink, Store, letter_id};
 
 /// The files named, and the letter files in folders named (recursively), in name order.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -164,39 +164,9 @@ pub async fn ingest(store: &Store, index: &SearchIndex, files: &[PathBuf], progr
     Ok(report)
 }
 
-/// What a letter is about as a reader names it: its LA, or its school's name (not its URN).
-async fn about(store: &Store, letter: &StoredLetter) -> Result<Option<String>> {
-    if let Some(la) = &letter.la_name {
-        return Ok(Some(la.clone()));
-    }
-    let Some(urn) = letter.urn else { return Ok(None) };
-    Ok(Some(store.school_name(urn).await?.unwrap_or_else(|| format!("URN {urn}"))))
-}
-
-fn indexed(letter: &StoredLetter, about: Option<String>, body: String) -> IndexedLetter {
-    IndexedLetter {
-        id: letter.id.clone(),
-        title: letter.title.clone(),
-        kind: letter.kind.clone(),
-        date: letter.letter_date.map(|d| d.to_string()),
-        about,
-        body,
-    }
-}
-
-/// Rebuilds the index from the database when they disagree on how many letters there are (a
-/// new database, a restored backup, an index folder deleted), or when it was built an older way.
+/// Rebuilds the index from the database when they disagree (see `schoolsight_app::letters`).
 pub async fn sync_index(store: &Store, index: &SearchIndex) -> Result<()> {
-    index.refresh().context("reading the search index")?;
-    // An index built an older way (a URN where the school's name now goes) is rebuilt too.
-    if index.len() == store.letter_count().await? as u64 && !index.outdated() {
-        return Ok(());
-    }
-    let mut letters = Vec::new();
-    for (letter, body) in store.letters_with_text().await? {
-        letters.push(indexed(&letter, about(store, &letter).await?, body));
-    }
-    index.replace_all(&letters).context("rebuilding the search index")?;
+    schoolsight_app::letters::sync_index(store, index).await.context("bringing the search index in step")?;
     Ok(())
 }
 

@@ -158,10 +158,10 @@ async fn letter(State(store): State<Store>, viewer: Viewer, Path(id): Path<Strin
     reply(crate::letter_pages::load(&store, &viewer, &id).await)
 }
 
-async fn search(State(index): State<Arc<SearchIndex>>, Query(q): Query<FindQuery>) -> Response {
+async fn search(State(store): State<Store>, State(index): State<Arc<SearchIndex>>, Query(q): Query<FindQuery>) -> Response {
     reply(async {
         let text = q.q.filter(|t| !t.trim().is_empty()).ok_or_else(|| AppError::BadRequest("q is required".into()))?;
-        let hits = crate::search_letters(index, text).await?;
+        let hits = crate::search_letters(&store, index, text).await?;
         Ok(hits.into_iter().map(|hit| ApiHit { kind_label: schoolsight_letters::kind_label(&hit.kind), hit }).collect::<Vec<_>>())
     }
     .await)

@@ -111,7 +111,7 @@ pub async fn search(State(store): State<Store>, State(index): State<Arc<SearchIn
             return Ok(SearchPage { query, schools: Vec::new(), letters: Vec::new() });
         }
         let schools = store.find_schools(&query, 50).await?;
-        let mut letters = crate::search_letters(index, query.clone()).await?;
+        let mut letters = crate::search_letters(&store, index, query.clone()).await?;
         // The page names kinds as people do ("School inspection report", not "school_report").
         for hit in &mut letters {
             hit.kind = schoolsight_letters::kind_label(&hit.kind).to_string();

@@ -280,7 +280,14 @@ fn required_day(text: &str, what: &'static str) -> Result<NaiveDate, AppError> {
 
 /// Searches letters on a blocking thread: ranking and snippets take real CPU time, which must
 /// not hold up the few threads that serve every other request.
-pub(crate) async fn search_letters(index: Arc<SearchIndex>, query: String) -> Result<Vec<schoolsight_search::SearchHit>, AppError> {
+/// Letters matching `query`, from an index first brought in step with the database: letters
+/// stored by another process (the CLI, another server on the same database) are found at once.
+/// When it cannot be brought in step (another process holds its writer), the search answers
+/// from the index as it is, and the next search tries again.
+pub(crate) async fn search_letters(store: &Store, index: Arc<SearchIndex>, query: String) -> Result<Vec<schoolsight_search::SearchHit>, AppError> {
+    if let Err(e) = schoolsight_app::letters::sync_index(store, &index).await {
+        tracing::warn!(error = %e, "search answered from an index not yet in step with the database");
+    }
     tokio::task::spawn_blocking(move || index.search(&query, 50))
         .await
         .map_err(|e| AppError::Internal(format!("search: {e}")))?

@@ -7,30 +7,42 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::StatusCode;
-use schoolsight_search::{IndexedLetter, SearchIndex};
+use chrono::NaiveDate;
+use schoolsight_domain::Urn;
+use schoolsight_search::SearchIndex;
+use schoolsight_store::NewLetter;
 use schoolsight_store::test_each_backend;
 use schoolsight_store::testing::{TestBackend, TestDatabase};
 
 use common::{get, get_json as json, shared};
 
-/// The Hampshire and Surrey extract of 20 April 2022, and one letter in the search index as
-/// the CLI indexes it (kind key, the school's name), its text with a converted PDF bullet.
+/// The Hampshire and Surrey extract of 20 April 2022, and one letter stored for Alton Infant
+/// School (115850), its text with a converted PDF bullet. The search index starts empty: the
+/// server brings it in step with the database, as it does for letters another process stored.
 async fn app(db: &TestDatabase) -> Router {
     let store = db.store().await;
     let parsed = schoolsight_ingest::parse_file(&shared("hampshire-surrey-2017-2022/20220420_gias.csv"), &mut |_, _| {}).unwrap();
     store.import(&parsed, &mut |_, _| {}).await.unwrap();
-    let index = SearchIndex::in_memory().unwrap();
-    index
-        .upsert(&[IndexedLetter {
-            id: "a1".into(),
-            title: "School report".into(),
+    let body = "Leaders should:\n\u{f06e} improve the quality of governance";
+    store
+        .save_letter(&NewLetter {
+            sha256: "a1".repeat(32),
+            name: "alton.txt".into(),
+            format: "text".into(),
             kind: "school_report".into(),
-            date: Some("2016-11-10".into()),
-            about: Some("Alton Infant School".into()),
-            body: "Leaders should:\n\u{f06e} improve the quality of governance".into(),
-        }])
+            title: "School report".into(),
+            letter_date: NaiveDate::from_ymd_opt(2016, 11, 10),
+            visit: None,
+            urn: Some(Urn(115850)),
+            la_name: None,
+            link_note: "school found by name".into(),
+            body: body.into(),
+            record_json: serde_json::to_string(&schoolsight_letters::parse(body)).unwrap(),
+            actions: vec!["improve the quality of governance".into()],
+        })
+        .await
         .unwrap();
-    schoolsight_web::router(store, Arc::new(index))
+    schoolsight_web::router(store, Arc::new(SearchIndex::in_memory().unwrap()))
 }
 
 test_each_backend!(las_answer_to_the_names_people_use, super::las_answer_to_the_names_people_use);
@@ -77,8 +89,8 @@ async fn refusals_say_what_is_wrong(backend: TestBackend) {
         assert_eq!(status, expected, "{uri}");
         assert_eq!(body["error"], words, "{uri}");
     }
-    // Alton Infant School (115850) is in the extract: it has no letters, and says so.
-    let (status, body) = json(&app, "/api/schools/115850/letters").await;
+    // Anstey Junior School (115851) is in the extract: it has no letters, and says so.
+    let (status, body) = json(&app, "/api/schools/115851/letters").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["letters"].as_array().unwrap().len(), 0);
     db.remove().await;
