@@ -47,6 +47,10 @@ enum Command {
         /// hold the bundled letters and reports).
         #[arg(long, env = "SCHOOLSIGHT_DATA", default_value = "../shared/data")]
         data: PathBuf,
+        /// Mark the session cookie Secure (for users reaching the server over HTTPS, e.g.
+        /// behind a reverse proxy that ends TLS).
+        #[arg(long, env = "SCHOOLSIGHT_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Import GIAS establishment extracts and Ofsted inspection files (files or folders).
     Import {
@@ -290,7 +294,7 @@ async fn run() -> Result<()> {
         .await
         .with_context(|| format!("opening the database {}", cli.database_url))?;
     match cli.command {
-        Command::Serve { addr, data } => {
+        Command::Serve { addr, data, secure_cookies } => {
             if store.totals().await?.schools == 0 {
                 eprintln!("The database is empty: importing the bundled data from {}", data.display());
                 import_bundled(&store, &data).await?;
@@ -306,8 +310,8 @@ async fn run() -> Result<()> {
                 count_digits(totals.local_authorities as usize, "local authority", "local authorities")
             );
             let index = open_index(&cli.index, &store).await?;
-            let thresholds = schoolsight_risk::CategoryThresholds::from_env()?;
-            schoolsight_web::serve(store.clone(), index, addr, thresholds).await.context("serving")?;
+            let config = schoolsight_web::ServeConfig { thresholds: schoolsight_risk::CategoryThresholds::from_env()?, secure_cookies };
+            schoolsight_web::serve(store.clone(), index, addr, config).await.context("serving")?;
         }
         Command::Import { paths } => import(&store, &expand(&paths)?).await?,
         Command::ImportBundled { data } => {

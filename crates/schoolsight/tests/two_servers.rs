@@ -1,7 +1,8 @@
 //! Two `schoolsight serve` processes on one PostgreSQL database, each with its own search
 //! index folder, behave as one service: a session signed in on one works on the other, a case
-//! opened on one is read on the other at once, and a letter the CLI stores after both started is
-//! found by the other's search (its index notices that the database moved on).
+//! opened on one is read on the other at once, concurrent writes through both are all kept, and
+//! a letter the CLI stores after both started is found by the other's search (its index notices
+//! that the database moved on). A server told its users come over HTTPS marks its cookie Secure.
 
 mod common;
 
@@ -31,12 +32,13 @@ struct Server {
 }
 
 impl Server {
-    /// `serve` with its own index folder, once it listens.
-    fn start(s: &Sandbox, index: &str) -> Server {
+    /// `serve` with its own index folder (and `--secure-cookies` when asked), once it listens.
+    fn start(s: &Sandbox, index: &str, secure: bool) -> Server {
         let port = free_port();
         let mut child = s
             .command(&["serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("SCHOOLSIGHT_INDEX", s.dir.path().join(index))
+            .env("SCHOOLSIGHT_SECURE_COOKIES", if secure { "true" } else { "false" })
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -51,7 +53,7 @@ impl Server {
         Server { child, port }
     }
 
-    /// One HTTP/1.1 exchange: status, the session cookie it set (if any), and the body as JSON.
+    /// One HTTP/1.1 exchange: status, the `Set-Cookie` header (if any), and the body as JSON.
     fn call(&self, method: &str, path: &str, cookie: Option<&str>, csrf: Option<&str>, body: Option<Value>) -> (u16, Option<String>, Value) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         let body = body.map(|b| b.to_string()).unwrap_or_default();
@@ -75,7 +77,6 @@ impl Server {
         let cookie = head
             .lines()
             .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-            .and_then(|c| c.split(';').next())
             .map(String::from);
         let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
         let text = if chunked { unchunk(text) } else { text.to_string() };
@@ -111,12 +112,19 @@ async fn two_servers_on_one_postgres_database_are_one_service() {
     s.ok(&["letters", "ingest", &shared("letters/000_46fd30e43f8dfc73.txt")]);
     let added = s.run_with_input(&["user", "add", "--name", "ann", "--role", "la_officer", "--la", "Hampshire"], &format!("{PASSWORD}\n"));
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-    let (a, b) = (Server::start(&s, "index-a"), Server::start(&s, "index-b"));
+    let (a, b) = (Server::start(&s, "index-a", false), Server::start(&s, "index-b", true));
+    let login = json!({ "name": "ann", "password": PASSWORD });
+
+    // B was told its users come over HTTPS; A was not.
+    let (_, set_by_b, _) = b.call("POST", "/api/login", None, None, Some(login.clone()));
+    assert!(set_by_b.unwrap().contains("; Secure"), "B marks its cookie Secure");
 
     // Signed in on A, the session works on B.
-    let (status, cookie, signed) = a.call("POST", "/api/login", None, None, Some(json!({ "name": "ann", "password": PASSWORD })));
+    let (status, set_cookie, signed) = a.call("POST", "/api/login", None, None, Some(login));
     assert_eq!(status, 200, "{signed}");
-    let cookie = cookie.expect("a session cookie");
+    let set_cookie = set_cookie.expect("a session cookie");
+    assert!(!set_cookie.contains("Secure"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
     let csrf = signed["csrf_token"].as_str().unwrap().to_string();
     let (status, _, _) = b.call("GET", "/api/cases", Some(&cookie), None, None);
     assert_eq!(status, 200, "B knows A's session");
@@ -129,6 +137,31 @@ async fn two_servers_on_one_postgres_database_are_one_service() {
     let (status, _, read) = b.call("GET", &format!("/api/cases/{id}"), Some(&cookie), None, None);
     assert_eq!(status, 200, "{read}");
     assert_eq!(read["summary"]["link_officer"], "ann");
+
+    // 120 actions added at once, 8 clients, alternating servers: every one answered 200 and kept.
+    let servers = [&a, &b];
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|worker| {
+                let (cookie, csrf) = (&cookie, &csrf);
+                scope.spawn(move || {
+                    (0..15)
+                        .map(|n| {
+                            let server = servers[(worker + n) % 2];
+                            let action = json!({ "text": format!("action {worker}-{n}"), "owner": "head", "rag": "green" });
+                            server.call("POST", &format!("/api/cases/{id}/actions"), Some(cookie), Some(csrf), Some(action)).0
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    for server in servers {
+        let (_, _, case) = server.call("GET", &format!("/api/cases/{id}"), Some(&cookie), None, None);
+        assert_eq!(case["actions"].as_array().map(Vec::len), Some(120), "every write kept, seen from both");
+    }
 
     // Letter 001 (Alsop High School, Liverpool) stored by the CLI through A's index folder after
     // both started: B's search finds it ("persistently" is in 001, not in 000).

@@ -136,15 +136,21 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
     json_error(AppError::Internal(format!("a request handler panicked: {text}")))
 }
 
-/// Serves until Ctrl-C, with the risk categories' thresholds from configuration.
-pub async fn serve(
-    store: Store,
-    search: Arc<SearchIndex>,
-    addr: SocketAddr,
-    thresholds: schoolsight_risk::CategoryThresholds,
-) -> std::io::Result<()> {
+/// How a server is configured beyond its store and index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeConfig {
+    /// The risk categories' thresholds.
+    pub thresholds: schoolsight_risk::CategoryThresholds,
+    /// Mark the session cookie `Secure`: set it when users reach the server over HTTPS (behind
+    /// a reverse proxy that ends TLS), so the browser never sends the cookie in clear.
+    pub secure_cookies: bool,
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(store: Store, search: Arc<SearchIndex>, addr: SocketAddr, config: ServeConfig) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    let state = AppState::new(store, search, thresholds);
+    let mut state = AppState::new(store, search, config.thresholds);
+    state.secure_cookies = config.secure_cookies;
     state.risk.warm(risk_pages::today());
     // The client's address feeds the sign-in throttle.
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
