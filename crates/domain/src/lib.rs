@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod as_at;
 pub mod casework;
+pub mod draft_letter;
 pub mod judgement;
 pub mod la_names;
 pub mod outcome_report;
