@@ -1,5 +1,6 @@
 //! The workflows the CLI and the dashboard share.
 
+pub mod draft_letter;
 pub mod letters;
 pub mod risk;
 
