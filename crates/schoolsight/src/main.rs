@@ -5,6 +5,7 @@ mod backup;
 mod letters;
 mod present;
 mod pupil_outcomes;
+mod report;
 mod risk;
 
 use std::net::SocketAddr;
@@ -164,6 +165,11 @@ enum Command {
     Risk {
         #[command(subcommand)]
         command: risk::RiskCommand,
+    },
+    /// Reports: `report letter`, a draft focused-inspection letter for an LA and a period.
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
     },
     /// Write the whole database to FILE (gzip'd JSON Lines any back end can restore).
     Backup {
@@ -387,6 +393,7 @@ async fn run() -> Result<()> {
             println!("closed {id}");
         }
         Command::Risk { command } => risk::command(&store, command).await?,
+        Command::Report { command } => report::command(&store, command).await?,
         Command::Backup { file } => backup::backup_command(&store, &file).await?,
         Command::Restore { file, replace } => backup::restore_command(&store, &cli.index, &file, replace).await?,
     }
