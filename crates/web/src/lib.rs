@@ -5,6 +5,7 @@ mod auth;
 mod casework_api;
 mod casework_pages;
 mod chart;
+mod draft_letter_api;
 mod letter_pages;
 mod outcome_pages;
 mod pages;
@@ -98,6 +99,7 @@ fn api_routes() -> Router<AppState> {
     api::routes()
         .merge(casework_api::routes())
         .merge(risk_pages::api_routes())
+        .merge(draft_letter_api::routes())
         .fallback(|| async { json_error(AppError::NotFound("no such API route".into())) })
         .layer(axum::middleware::map_response(json_refusal))
 }
