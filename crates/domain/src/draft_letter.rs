@@ -102,7 +102,8 @@ fn outcome_bullet(judgement: Judgement, label: &str, of: &[&InspectedSchool]) ->
     let parts: Vec<String> = origins
         .iter()
         .map(|((movement, previous), k)| {
-            let who = if n == 1 { "it".to_string() } else if *k == n && n == 2 { "both".to_string() } else if *k == n { format!("all {}", number_words(n)) } else { number_words(*k) };
+            // "the school", not "it": the parser counts a clause by its number or "school".
+            let who = if n == 1 { "the school".to_string() } else if *k == n && n == 2 { "both".to_string() } else if *k == n { format!("all {}", number_words(n)) } else { number_words(*k) };
             match movement {
                 Movement::Improved => format!("{who} had improved from a previous {previous} judgement"),
                 Movement::Held => format!("{who} had maintained the previous {previous} judgement"),
@@ -112,7 +113,9 @@ fn outcome_bullet(judgement: Judgement, label: &str, of: &[&InspectedSchool]) ->
         })
         .collect();
     let head = format!("{} {} {judged}", number_words(n), verb(n, "was", "were"));
-    if parts.is_empty() { head } else { format!("{head}: {}", crate::words::and_list(&parts)) }
+    // Semicolons, not commas: the letters' parser reads one movement per clause, and splits
+    // clauses at semicolons (letter 003 writes "five … had maintained …; one had improved …").
+    if parts.is_empty() { head } else { format!("{head}: {}", parts.join("; ")) }
 }
 
 fn school_list(of: &[&InspectedSchool]) -> String {
