@@ -119,7 +119,11 @@ fn outcome_bullet(judgement: Judgement, label: &str, of: &[&InspectedSchool]) ->
 }
 
 fn school_list(of: &[&InspectedSchool]) -> String {
-    let names: Vec<String> = of.iter().map(|s| format!("{} (URN {})", s.name, s.urn)).collect();
+    // A predecessor's name already carries its URN ("… (predecessor, URN 124204)").
+    let names: Vec<String> = of
+        .iter()
+        .map(|s| if s.name.contains(&format!("URN {}", s.urn)) { s.name.clone() } else { format!("{} (URN {})", s.name, s.urn) })
+        .collect();
     crate::words::and_list(&names)
 }
 
@@ -129,7 +133,7 @@ impl DraftLetter {
     pub fn build(all: &OutcomeSummary, phase: Option<Phase>, context: Vec<String>, survey: Option<&SurveyInput>) -> DraftLetter {
         let s = for_phase(all, phase);
         let la = &s.la_name;
-        let period = format!("{} to {}", day_words(s.from), day_words(s.to));
+        let period = format!("{} and {}", day_words(s.from), day_words(s.to));
         let phase_word = phase.map_or(String::new(), |p| format!("{} ", p.label()));
         let mut figures = Vec::new();
         let mut sections = Vec::new();
@@ -207,7 +211,7 @@ impl DraftLetter {
         sections.push(strengths);
         sections.push(areas);
         DraftLetter {
-            title: format!("{la} local authority – focused inspections – {period}"),
+            title: format!("{la} local authority – focused inspections – {} to {}", day_words(s.from), day_words(s.to)),
             la_name: la.clone(),
             from: s.from,
             to: s.to,

@@ -74,6 +74,7 @@ async fn staffordshire(store: &Store) {
     let headings: Vec<&str> = letter.sections.iter().map(|s| s.heading.as_str()).collect();
     assert_eq!(headings, ["Context", "Outline of inspection activities", "Inspection outcomes", "Survey findings", "Strengths", "Areas for improvement"]);
     let md = letter.to_markdown();
+    println!("{md}"); // `-- --nocapture` shows the draft
     assert!(md.contains("no headteacher survey responses"), "no survey is invented");
 
     // Read back through the letters' parser. It reads the inspected count and, per judgement,
