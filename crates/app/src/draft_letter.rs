@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 use schoolsight_domain::analysis::describe_context;
-use schoolsight_domain::draft_letter::DraftLetter;
+use schoolsight_domain::draft_letter::{DraftLetter, SurveyInput};
 use schoolsight_domain::{Phase, Thresholds};
-use schoolsight_store::Store;
+use schoolsight_store::{Store, StoreError};
 
 use crate::AppError;
 
@@ -51,9 +51,33 @@ pub fn parse_phase(text: &str) -> Result<Phase, String> {
 /// are casework, and this letter is served on a public route, so its survey section says the
 /// data hold none for it rather than showing them.
 pub async fn draft_letter(store: &Store, la: &str, from: NaiveDate, to: NaiveDate, phase: Option<Phase>, thresholds: &Thresholds) -> Result<DraftLetter, AppError> {
+    draft_letter_with_survey(store, la, from, to, phase, thresholds, None).await
+}
+
+/// The draft letter with a headteacher survey round's coded summary as its survey findings,
+/// for the CLI's operator, who holds the whole database. The round must be the LA's own.
+pub async fn draft_letter_with_survey(
+    store: &Store,
+    la: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    phase: Option<Phase>,
+    thresholds: &Thresholds,
+    survey_round: Option<&str>,
+) -> Result<DraftLetter, AppError> {
     let outcomes = store.outcomes(la, from, to).await?;
     let profile = store.la_profile(la, to, thresholds).await?;
-    Ok(DraftLetter::build(&outcomes, phase, describe_context(&profile), None))
+    let survey = match survey_round {
+        None => None,
+        Some(id) => {
+            let (round, questions) = store.survey_summary(id).await?.ok_or_else(|| StoreError::NotFound(format!("no survey round {id}")))?;
+            if round.la_name != outcomes.la_name {
+                return Err(StoreError::Invalid(format!("survey round {id} is {}'s, not {}'s", round.la_name, outcomes.la_name)).into());
+            }
+            Some(SurveyInput { round: round.name, opened_on: round.opened_on, questions })
+        }
+    };
+    Ok(DraftLetter::build(&outcomes, phase, describe_context(&profile), survey.as_ref()))
 }
 
 /// The letter as text: Markdown or HTML (`None` for JSON, which the caller serialises with

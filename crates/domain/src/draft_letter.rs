@@ -286,10 +286,12 @@ fn survey_section(la: &str, survey: Option<&SurveyInput>) -> Section {
     let mut out = section("Survey findings", vec![format!("Responses to the survey round \"{}\" (opened {}) were coded as follows:", round.round, day_words(round.opened_on))]);
     for q in &round.questions {
         out.bullets.push(format!(
-            "{}: {} coded as strengths, {} as areas for development, {} not coded.",
+            "{}: {} coded as {}, {} as {}, {} left uncoded.",
             q.text,
             count(q.strengths, "response", "responses"),
+            crate::words::noun(q.strengths, "a strength", "strengths"),
             pronoun(q.areas_for_development),
+            crate::words::noun(q.areas_for_development, "an area for development", "areas for development"),
             pronoun(q.uncoded)
         ));
     }

@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use schoolsight_app::draft_letter::{LetterFormat, draft_letter, parse_phase, render};
+use schoolsight_app::draft_letter::{LetterFormat, draft_letter_with_survey, parse_phase, render};
 use schoolsight_domain::{Phase, Thresholds};
 use schoolsight_store::Store;
 
@@ -29,16 +29,20 @@ pub enum ReportCommand {
         /// md, html or json.
         #[arg(long, default_value = "md", value_parser = LetterFormat::parse)]
         format: LetterFormat,
+        /// A headteacher survey round of the LA's (its id) whose coded answers become the
+        /// survey findings; without it the letter says it has none.
+        #[arg(long)]
+        survey_round: Option<String>,
     },
 }
 
 pub async fn command(store: &Store, command: ReportCommand) -> Result<()> {
     match command {
-        ReportCommand::Letter { la, from, to, phase, format } => {
+        ReportCommand::Letter { la, from, to, phase, format, survey_round } => {
             if from > to {
                 bail!("--from {from} is after --to {to}");
             }
-            let letter = draft_letter(store, &la, from, to, phase, &Thresholds::from_env()?).await?;
+            let letter = draft_letter_with_survey(store, &la, from, to, phase, &Thresholds::from_env()?, survey_round.as_deref()).await?;
             match render(&letter, format) {
                 Some(text) => print!("{text}"),
                 None => println!("{}", serde_json::to_string_pretty(&letter)?),

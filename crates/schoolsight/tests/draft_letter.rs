@@ -107,6 +107,27 @@ async fn derby(store: &Store) {
     assert_eq!(parsed(&back, Judgement::Outstanding), (1, None, Some(1), None));
     let html = letter.to_html();
     assert!(html.contains("<h2>Inspection outcomes</h2>") && html.contains("<h2>Figures and their sources</h2>"));
+    derby_survey(store, &letter).await;
+}
+
+/// A survey round of Derby's, with three schools' answers coded here (two strengths, one area
+/// for development, on one question), becomes the survey findings; a round of another LA is refused.
+async fn derby_survey(store: &Store, letter: &DraftLetter) {
+    use schoolsight_domain::casework::Coding;
+    use schoolsight_store::SurveyResponse;
+    // One answer per school and question (a second replaces the first), so three schools.
+    let schools: Vec<i64> = letter.figures.iter().find(|f| f.id == "inspected").unwrap().sources.iter().map(|r| r.urn).collect();
+    let questions = vec!["How well does the local authority know your school?".to_string()];
+    let round = store.open_survey_round("Spring 2013", "Derby", d(2013, 1, 17), &questions, "inspector").await.unwrap();
+    for (i, (answer, coding)) in [("Knows us well", Coding::Strength), ("Data are good", Coding::Strength), ("Visits are rare", Coding::AreaForDevelopment)].into_iter().enumerate() {
+        let r = SurveyResponse { urn: schoolsight_domain::Urn(schools[i]), question: 0, answer: answer.into(), coding: Some(coding), theme: None };
+        store.record_survey_response(&round, &r, "inspector").await.unwrap();
+    }
+    let with = schoolsight_app::draft_letter::draft_letter_with_survey(store, "Derby", d(2013, 1, 17), d(2013, 1, 23), None, &Thresholds::default(), Some(&round)).await.unwrap();
+    let survey = with.sections.iter().find(|s| s.heading == "Survey findings").unwrap();
+    assert_eq!(survey.bullets, ["How well does the local authority know your school?: two responses coded as strengths, one as an area for development, none left uncoded."]);
+    let staffs = store.open_survey_round("Spring 2014", "Staffordshire", d(2014, 3, 11), &questions, "inspector").await.unwrap();
+    assert!(schoolsight_app::draft_letter::draft_letter_with_survey(store, "Derby", d(2013, 1, 17), d(2013, 1, 23), None, &Thresholds::default(), Some(&staffs)).await.is_err());
 }
 
 async fn the_draft_letters_counts_from_the_real_files(backend: TestBackend) {
