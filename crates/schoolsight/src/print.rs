@@ -57,6 +57,8 @@ pub fn html_to_pdf(html: &str, out: &Path) -> Result<()> {
     let page = work.0.join("report.html");
     std::fs::write(&page, a4(html)).with_context(|| format!("writing {}", page.display()))?;
     let out = absolute(out)?;
+    // A PDF left by an earlier run must not pass for this one's.
+    let _ = std::fs::remove_file(&out);
     let mut pdf_arg = OsString::from("--print-to-pdf=");
     pdf_arg.push(&out);
     let mut profile_arg = OsString::from("--user-data-dir=");
@@ -68,13 +70,19 @@ pub fn html_to_pdf(html: &str, out: &Path) -> Result<()> {
         .arg(format!("file://{}", page.display()))
         .output()
         .with_context(|| format!("running {}", browser.display()))?;
-    if !run.status.success() {
-        bail!("{} could not print the report ({}): {}", browser.display(), run.status, String::from_utf8_lossy(&run.stderr).trim());
+    let written = std::fs::metadata(&out).is_ok_and(|m| m.len() > 0);
+    if !run.status.success() || !written {
+        bail!("{} wrote no PDF at {} ({}): {}", browser.display(), out.display(), run.status, last_lines(&run.stderr, 5));
     }
-    match std::fs::metadata(&out) {
-        Ok(m) if m.len() > 0 => Ok(()),
-        _ => bail!("{} wrote no PDF at {}: {}", browser.display(), out.display(), String::from_utf8_lossy(&run.stderr).trim()),
-    }
+    Ok(())
+}
+
+/// The end of the browser's standard error: it logs many harmless lines (no D-Bus in a
+/// container) before the one that says what went wrong.
+fn last_lines(stderr: &[u8], n: usize) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// The browser to print with: `SCHOOLSIGHT_CHROMIUM`, else `chromium` found on the PATH.
