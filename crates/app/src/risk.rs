@@ -148,6 +148,9 @@ struct Loaded {
     version: Arc<RegisterHistory>,
     history: Arc<History>,
     models: HashMap<NaiveDate, Arc<OnceCell<Arc<Trained>>>>,
+    /// Each LA's list as at a date, worked out once: explaining every school of an LA takes
+    /// about a second, and the list cannot change until the data does.
+    lists: HashMap<(String, NaiveDate), Arc<OnceCell<RiskList>>>,
     backtest: Arc<OnceCell<Arc<BacktestReport>>>,
 }
 
@@ -183,6 +186,7 @@ impl Risk {
             version,
             history: history.clone(),
             models: HashMap::new(),
+            lists: HashMap::new(),
             backtest: Arc::default(),
         });
         Ok(history)
@@ -236,6 +240,14 @@ impl Risk {
     /// a model trained only on outcomes known by `at`; the others listed as not scored.
     pub async fn la_list(&self, la: &str, at: NaiveDate) -> Result<RiskList, AppError> {
         let la = self.store.resolve_la(la).await?;
+        let version = self.store.register_history().await?;
+        let cell = self
+            .with_loaded(&version, |l| l.lists.entry((la.clone(), at)).or_default().clone())
+            .unwrap_or_default();
+        cell.get_or_try_init(|| self.rank_la(la, at)).await.cloned()
+    }
+
+    async fn rank_la(&self, la: String, at: NaiveDate) -> Result<RiskList, AppError> {
         let history = self.history().await?;
         let open: Vec<Urn> = history
             .urns()

@@ -63,9 +63,8 @@ impl Gbdt {
     /// Each row's Shapley contributions to its log-odds, one per feature (the expected
     /// log-odds, the same for every row, dropped).
     pub fn contributions(&self, rows: &[Vec<f64>]) -> Vec<Vec<f64>> {
-        rows.iter()
-            .map(|row| shapley::contributions(&self.booster, row).0)
-            .collect()
+        let explainer = shapley::Explainer::new(&self.booster);
+        rows.iter().map(|row| explainer.contributions(row).0).collect()
     }
 
     /// The fitted booster, for checking its explanations.
