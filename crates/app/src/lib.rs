@@ -4,6 +4,7 @@ pub mod draft_letter;
 pub mod letters;
 pub mod risk;
 
+pub mod school_report;
 use schoolsight_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]

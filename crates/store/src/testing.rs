@@ -95,6 +95,21 @@ impl TestDatabase {
     }
 }
 
+/// A line of a published CSV as its fields (double quotes honoured; no field in these files
+/// holds a line break). Tests read the files themselves to know what the program must answer.
+pub fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
 /// Defines `mod $name { sqlite, postgres }`: the async function `$body(TestBackend)` run once
 /// per back end, each as its own test.
 #[macro_export]
@@ -123,5 +138,10 @@ mod tests {
         assert_eq!(with_database("postgres://u@h/postgres?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
         assert!(unique_name().starts_with("schoolsight_test_"));
         assert_ne!(unique_name(), unique_name());
+    }
+
+    #[test]
+    fn csv_fields_keep_quoted_commas() {
+        assert_eq!(csv_fields(r#"115957,"850","Wallop, Primary",,"""#), ["115957", "850", "Wallop, Primary", "", ""]);
     }
 }

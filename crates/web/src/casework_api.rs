@@ -213,24 +213,11 @@ async fn record_meeting(State(store): State<Store>, user: SignedIn, headers: Hea
     change(&user, &headers, scope, Change::Casework, async { Ok(store.record_meeting(&id, &body, &by).await.map(|_| DONE)?) }).await
 }
 
-#[derive(Serialize)]
-struct SchoolCasework {
-    cases: Vec<schoolsight_store::CaseSummary>,
-    warning_notices: Vec<WarningNotice>,
-    support: Vec<SupportPackage>,
-    governance_reviews: Vec<GovernanceReview>,
-}
-
 async fn school_casework(State(store): State<Store>, user: SignedIn, Path(urn): Path<String>) -> Response {
     reply(async {
         let urn = parse_urn(&urn)?;
         user.may_read(&scope_of(&store, urn).await?)?;
-        Ok(SchoolCasework {
-            cases: store.cases().await?.into_iter().filter(|c| c.school.urn == urn).collect(),
-            warning_notices: store.warning_notices(urn).await?,
-            support: store.support_for(urn).await?,
-            governance_reviews: store.governance_reviews(urn).await?,
-        })
+        Ok::<_, AppError>(schoolsight_app::school_report::school_casework(&store, urn).await?)
     }
     .await)
 }

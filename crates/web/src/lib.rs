@@ -12,6 +12,7 @@ mod pages;
 mod risk_chart;
 mod risk_pages;
 
+pub mod school_report;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -91,6 +92,8 @@ fn app(state: AppState) -> Router {
         .route("/model", get(risk_pages::model))
         .nest("/api", api_routes())
         .with_state(state);
+        .route("/school/{urn}/report", get(school_report::page))
+        .route("/school/{urn}/report.md", get(school_report::markdown_file))
     harden(app)
 }
 
@@ -103,6 +106,7 @@ fn api_routes() -> Router<AppState> {
         .fallback(|| async { json_error(AppError::NotFound("no such API route".into())) })
         .layer(axum::middleware::map_response(json_refusal))
 }
+        .merge(school_report::api_routes())
 
 /// Every refusal on the API is JSON `{"error": …}` with its status, whatever produced it: the
 /// body extractors (415, 413, 422, 400), path and query parsing (400), a method the route
@@ -171,6 +175,14 @@ const STATIC_FILES: [(&str, &str, &str); 2] = [
 /// `/static/{file}`: one of [`STATIC_FILES`], else 404.
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     match STATIC_FILES.iter().find(|(name, _, _)| *name == file) {
+/// A page as one self-contained file: the stylesheet inlined and the script left out, for a
+/// download or a print to PDF with no server to fetch them from.
+pub fn standalone(page: &str) -> String {
+    let css = STATIC_FILES.iter().find(|(name, _, _)| *name == "app.css").map_or("", |f| f.2);
+    page.replace(r#"<link rel="stylesheet" href="/static/app.css">"#, &format!("<style>\n{css}</style>"))
+        .replace(r#"<script src="/static/tables.js" defer></script>"#, "")
+}
+
         Some((_, content_type, body)) => {
             ([(header::CONTENT_TYPE, *content_type), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")], *body).into_response()
         }

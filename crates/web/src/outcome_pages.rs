@@ -13,7 +13,7 @@ use crate::chart::{self, LineSeries};
 use crate::pages::render;
 use crate::{AppError, parse_urn};
 
-fn figure(unit: Unit, n: f64) -> String {
+pub(crate) fn figure(unit: Unit, n: f64) -> String {
     match unit {
         Unit::Percent => format!("{n:.0}%"),
         Unit::ProgressScore => format!("{n:+.2}"),
@@ -29,7 +29,7 @@ pub struct Cell {
 }
 
 /// A difference between two figures: percentages differ by percentage points.
-fn difference(unit: Unit, n: f64) -> String {
+pub(crate) fn difference(unit: Unit, n: f64) -> String {
     match unit {
         Unit::Percent => format!("{n:+.0} pts"),
         _ => figure(unit, n),
@@ -98,7 +98,7 @@ pub struct MeasureView {
 }
 
 /// `la_name` names the LA line, which the report knows only by its code.
-fn measure_view(r: &MeasureReport, la_name: &str) -> MeasureView {
+pub(crate) fn measure_view(r: &MeasureReport, la_name: &str) -> MeasureView {
     let years: Vec<String> = r.years.iter().map(ToString::to_string).collect();
     let rows = r
         .lines

@@ -526,15 +526,16 @@ pub async fn school(State(store): State<Store>, viewer: crate::auth::Viewer, Pat
             .school(urn)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no school with URN {urn}")))?;
-        let points: Vec<(NaiveDate, Judgement)> = history
-            .timeline
-            .iter()
-            .filter_map(|e| e.inspection.judgement.map(|j| (e.inspection.start_date, j)))
-            .collect();
-        let chart = chart::judgement_timeline(&format!("Judgements of {} over time", history.school.name), &points);
+        let chart = judgement_chart(&history.school.name, &history.timeline);
         let letters = store.letters_for_school(urn).await?;
         let actions = crate::letter_pages::hide_casework(&store, &viewer, store.actions_for_school(urn).await?).await?;
         Ok(SchoolPage { history, chart, letters, actions })
     }
     .await)
+}
+
+/// The school's graded judgements over time as a chart (none when it has none).
+pub(crate) fn judgement_chart(name: &str, timeline: &[schoolsight_domain::TimelineEntry]) -> Option<String> {
+    let points: Vec<(NaiveDate, Judgement)> = timeline.iter().filter_map(|e| e.inspection.judgement.map(|j| (e.inspection.start_date, j))).collect();
+    chart::judgement_timeline(&format!("Judgements of {name} over time"), &points)
 }

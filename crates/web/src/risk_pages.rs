@@ -91,10 +91,16 @@ async fn hide_casework_in_list(store: &Store, reach: &Reach, mut list: RiskList)
 
 async fn hide_casework_in_history(store: &Store, reach: &Reach, mut history: SchoolRiskHistory) -> Result<SchoolRiskHistory, AppError> {
     let may = reach.may_read(store, history.urn).await?;
-    for point in &mut history.risk {
-        point.reasons = visible(std::mem::take(&mut point.reasons), may);
-    }
+    keep_visible_reasons(&mut history, may);
     Ok(history)
+}
+
+/// Drops the casework reason from every point of a school's history unless the reader may
+/// read the school's casework.
+pub(crate) fn keep_visible_reasons(history: &mut SchoolRiskHistory, may_read_casework: bool) {
+    for point in &mut history.risk {
+        point.reasons = visible(std::mem::take(&mut point.reasons), may_read_casework);
+    }
 }
 
 pub(crate) fn today() -> NaiveDate {
@@ -279,16 +285,31 @@ pub struct SchoolRiskPage {
     pub judgements: usize,
 }
 
+/// A school's risk history as its page and its report show it: the chart, a row per point,
+/// and the latest point's reasons.
+pub struct RiskView {
+    pub chart: Option<String>,
+    pub points: Vec<PointRow>,
+    /// The latest point's date, chance and reasons.
+    pub latest: Option<(NaiveDate, String, Vec<Reason>)>,
+}
+
+pub(crate) fn risk_view(history: &SchoolRiskHistory) -> RiskView {
+    let series: Vec<(NaiveDate, f64)> = history.risk.iter().map(|p| (p.at, p.probability)).collect();
+    RiskView {
+        chart: risk_chart::risk_history(&format!("Risk of a below-good next inspection for {} over time", history.name), &series, &history.judgements),
+        points: history.risk.iter().map(|p| PointRow { at: p.at, shown: percent(p.probability), category: category_words(p.category) }).collect(),
+        latest: history.risk.last().map(|p| (p.at, percent(p.probability), p.reasons.clone())),
+    }
+}
+
 /// `/school/{urn}/risk`.
 pub async fn school(State(store): State<Store>, State(risk): State<Risk>, viewer: Viewer, Path(urn): Path<String>) -> Response {
     render(async {
         let urn = parse_urn(&urn)?;
         let history = risk.school(urn, today()).await?;
         let history = hide_casework_in_history(&store, &Reach { principal: viewer.0 }, history).await?;
-        let series: Vec<(NaiveDate, f64)> = history.risk.iter().map(|p| (p.at, p.probability)).collect();
-        let chart = risk_chart::risk_history(&format!("Risk of a below-good next inspection for {} over time", history.name), &series, &history.judgements);
-        let points = history.risk.iter().map(|p| PointRow { at: p.at, shown: percent(p.probability), category: category_words(p.category) }).collect();
-        let latest = history.risk.last().map(|p| (p.at, percent(p.probability), p.reasons.clone()));
+        let RiskView { chart, points, latest } = risk_view(&history);
         Ok(SchoolRiskPage { urn, name: history.name, chart, points, latest, judgements: history.judgements.len() })
     }
     .await)
