@@ -1,10 +1,11 @@
 //! The workflows the CLI and the dashboard share.
 
 pub mod draft_letter;
+pub mod la_report;
 pub mod letters;
 pub mod risk;
-
 pub mod school_report;
+
 use schoolsight_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]

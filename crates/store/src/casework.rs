@@ -893,6 +893,28 @@ impl Store {
         Ok(Some((round, summary)))
     }
 
+    /// The LA's newest headteacher survey round (its id), for the LA report's survey summary.
+    pub async fn latest_survey_round(&self, la_name: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT id FROM survey_rounds WHERE la_name = $1 ORDER BY opened_on DESC, id LIMIT 1")
+            .bind(la_name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("id")?)).transpose()
+    }
+
+    /// The LA's schools with a warning notice or a support package on record (any status,
+    /// open or closed), so the LA report reads them school by school as the casework API does.
+    pub async fn schools_with_notices_or_support(&self, la_name: &str) -> Result<Vec<Urn>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.urn FROM schools s WHERE s.la_name = $1 AND (EXISTS (SELECT 1 FROM warning_notices w WHERE w.urn = s.urn) \
+             OR EXISTS (SELECT 1 FROM support_packages p WHERE p.urn = s.urn)) ORDER BY s.urn",
+        )
+        .bind(la_name)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(Urn(r.try_get("urn")?))).collect()
+    }
+
     pub async fn add_governance_review(&self, review: &GovernanceReview, by: &str) -> Result<String, StoreError> {
         check_review(review.reviewed_on, &review.reviewer, &review.rating, &review.recommendations, review.follow_up_on)?;
         let id = random_hex(8);
