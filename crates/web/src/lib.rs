@@ -6,13 +6,14 @@ mod casework_api;
 mod casework_pages;
 mod chart;
 mod draft_letter_api;
+pub mod la_report;
 mod letter_pages;
 mod outcome_pages;
 mod pages;
 mod risk_chart;
 mod risk_pages;
-
 pub mod school_report;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -76,6 +77,8 @@ fn app(state: AppState) -> Router {
         .route("/school/{urn}", get(pages::school))
         .route("/school/{urn}/outcomes", get(outcome_pages::school))
         .route("/la/{name}/pupil-outcomes", get(outcome_pages::la))
+        .route("/la/{name}/report", get(la_report::page))
+        .route("/la/{name}/report.md", get(la_report::markdown_page))
         .route("/search", get(letter_pages::search))
         .route("/letters/{id}", get(letter_pages::letter))
         .route("/static/{file}", get(static_file))
@@ -89,11 +92,11 @@ fn app(state: AppState) -> Router {
         .route("/admin/audit", get(casework_pages::audit))
         .route("/la/{name}/risk", get(risk_pages::la))
         .route("/school/{urn}/risk", get(risk_pages::school))
+        .route("/school/{urn}/report", get(school_report::page))
+        .route("/school/{urn}/report.md", get(school_report::markdown_file))
         .route("/model", get(risk_pages::model))
         .nest("/api", api_routes())
         .with_state(state);
-        .route("/school/{urn}/report", get(school_report::page))
-        .route("/school/{urn}/report.md", get(school_report::markdown_file))
     harden(app)
 }
 
@@ -103,10 +106,11 @@ fn api_routes() -> Router<AppState> {
         .merge(casework_api::routes())
         .merge(risk_pages::api_routes())
         .merge(draft_letter_api::routes())
+        .merge(la_report::api_routes())
+        .merge(school_report::api_routes())
         .fallback(|| async { json_error(AppError::NotFound("no such API route".into())) })
         .layer(axum::middleware::map_response(json_refusal))
 }
-        .merge(school_report::api_routes())
 
 /// Every refusal on the API is JSON `{"error": …}` with its status, whatever produced it: the
 /// body extractors (415, 413, 422, 400), path and query parsing (400), a method the route
@@ -172,9 +176,6 @@ const STATIC_FILES: [(&str, &str, &str); 2] = [
     ("tables.js", "text/javascript; charset=utf-8", include_str!("../static/tables.js")),
 ];
 
-/// `/static/{file}`: one of [`STATIC_FILES`], else 404.
-async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
-    match STATIC_FILES.iter().find(|(name, _, _)| *name == file) {
 /// A page as one self-contained file: the stylesheet inlined and the script left out, for a
 /// download or a print to PDF with no server to fetch them from.
 pub fn standalone(page: &str) -> String {
@@ -183,6 +184,9 @@ pub fn standalone(page: &str) -> String {
         .replace(r#"<script src="/static/tables.js" defer></script>"#, "")
 }
 
+/// `/static/{file}`: one of [`STATIC_FILES`], else 404.
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    match STATIC_FILES.iter().find(|(name, _, _)| *name == file) {
         Some((_, content_type, body)) => {
             ([(header::CONTENT_TYPE, *content_type), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")], *body).into_response()
         }

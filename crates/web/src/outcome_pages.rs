@@ -158,7 +158,7 @@ fn sentence_case(text: &str) -> String {
 }
 
 fn line_label(line: &schoolsight_domain::outcome_report::Line, la_name: &str) -> String {
-    if line.subject.starts_with("la:") { format!("{la_name}, all pupils") } else { line.label.clone() }
+    if line.subject.starts_with("la:") { format!("{la_name}, {}", line.group.label()) } else { line.label.clone() }
 }
 
 pub struct SimilarRow {
@@ -248,33 +248,34 @@ pub struct LaOutcomesPage {
 }
 
 pub async fn la(State(store): State<Store>, Path(name): Path<String>) -> Response {
-    render(async {
-        let outcomes = store.la_outcomes(&name, None, &crate::pages::thresholds()?).await?;
-        let ranks = outcomes
-            .ranks
-            .iter()
-            .map(|r| RankRow {
-                label: r.measure.label().to_string(),
-                year: r.year.to_string(),
-                value: r.value.map_or_else(|| "no data".to_string(), |v| figure(r.measure.unit(), v)),
-                // Not ranked: the reason in words instead of a rank.
-                rank: match (r.rank, &r.not_ranked) {
-                    (Some(rank), _) => format!("{rank} of {} (figures for {} of {} LAs)", r.out_of, r.coverage.with_figure, r.coverage.of),
-                    (None, Some(why)) => why.clone(),
-                    (None, None) => String::new(),
-                },
-            })
-            .collect();
-        let measures = outcomes
-            .measures
-            .iter()
-            .map(|m| {
-                let mut view = measure_view(m, &outcomes.la_name);
-                view.coverage = coverage_lines(&outcomes, m.measure);
-                view
-            })
-            .collect();
-        Ok(LaOutcomesPage { compared_with: format!("{} and England", outcomes.la_name), outcomes, ranks, measures })
-    }
-    .await)
+    render(async { Ok(la_page(store.la_outcomes(&name, None, &crate::pages::thresholds()?).await?)) }.await)
+}
+
+/// An LA's outcomes as its page shows them (and the LA report reuses): ranks and measures.
+pub(crate) fn la_page(outcomes: LaOutcomes) -> LaOutcomesPage {
+    let ranks = outcomes
+        .ranks
+        .iter()
+        .map(|r| RankRow {
+            label: r.measure.label().to_string(),
+            year: r.year.to_string(),
+            value: r.value.map_or_else(|| "no data".to_string(), |v| figure(r.measure.unit(), v)),
+            // Not ranked: the reason in words instead of a rank.
+            rank: match (r.rank, &r.not_ranked) {
+                (Some(rank), _) => format!("{rank} of {} (figures for {} of {} LAs)", r.out_of, r.coverage.with_figure, r.coverage.of),
+                (None, Some(why)) => why.clone(),
+                (None, None) => String::new(),
+            },
+        })
+        .collect();
+    let measures = outcomes
+        .measures
+        .iter()
+        .map(|m| {
+            let mut view = measure_view(m, &outcomes.la_name);
+            view.coverage = coverage_lines(&outcomes, m.measure);
+            view
+        })
+        .collect();
+    LaOutcomesPage { compared_with: format!("{} and England", outcomes.la_name), outcomes, ranks, measures }
 }

@@ -284,7 +284,7 @@ pub async fn la(State(store): State<Store>, Path(name): Path<String>, Query(q): 
     .await)
 }
 
-fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>, series: &[SeriesRow]) -> LaPage {
+pub(crate) fn la_page(profile: LaProfile, schools: &[LaSchool], letters: Vec<StoredLetter>, series: &[SeriesRow]) -> LaPage {
     let phases = profile
         .phases
         .iter()
@@ -415,7 +415,7 @@ pub async fn outcomes(State(store): State<Store>, Path(name): Path<String>, Quer
     .await)
 }
 
-fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
+pub(crate) fn outcomes_page(s: OutcomeSummary) -> OutcomesPage {
     let narrative = schoolsight_domain::analysis::narrate(&s);
     let count = |m: &std::collections::BTreeMap<Movement, usize>, k| m.get(&k).copied().unwrap_or(0);
     let rows = s

@@ -77,7 +77,7 @@ impl Reach {
 }
 
 /// Reasons as this viewer may see them: without reach, not the casework one.
-fn visible(reasons: Vec<Reason>, may_read_casework: bool) -> Vec<Reason> {
+pub(crate) fn visible(reasons: Vec<Reason>, may_read_casework: bool) -> Vec<Reason> {
     reasons.into_iter().filter(|r| may_read_casework || r.factor != CASEWORK_FACTOR).collect()
 }
 
@@ -133,15 +133,15 @@ async fn api_backtest(State(risk): State<Risk>) -> Response {
     reply(async { Ok::<Arc<BacktestReport>, AppError>(risk.backtest().await?) }.await)
 }
 
-fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
 
-fn grade_label(grade: Option<u8>) -> String {
+pub(crate) fn grade_label(grade: Option<u8>) -> String {
     grade.and_then(|g| Judgement::from_grade(i64::from(g))).map_or_else(|| "–".to_string(), |j| j.label().to_string())
 }
 
-fn category_words(c: ConcernCategory) -> String {
+pub(crate) fn category_words(c: ConcernCategory) -> String {
     c.key().replace('_', " ")
 }
 
@@ -214,7 +214,7 @@ impl LaRiskPage {
 }
 
 /// The lower bound of each category, in words.
-fn category_bounds(list: &RiskList) -> Vec<(String, usize, String)> {
+pub(crate) fn category_bounds(list: &RiskList) -> Vec<(String, usize, String)> {
     let t = list.thresholds;
     list.by_category()
         .into_iter()
