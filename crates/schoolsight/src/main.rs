@@ -4,6 +4,7 @@
 mod backup;
 mod letters;
 mod present;
+mod print;
 mod pupil_outcomes;
 mod report;
 mod risk;
@@ -166,7 +167,9 @@ enum Command {
         #[command(subcommand)]
         command: risk::RiskCommand,
     },
-    /// Reports: `report letter`, a draft focused-inspection letter for an LA and a period.
+    /// Reports: `report letter`, a draft focused-inspection letter for an LA and a period;
+    /// `report la`, the LA report; `report school`, the school report for a visit; each as md,
+    /// html, json or an A4 pdf.
     Report {
         #[command(subcommand)]
         command: report::ReportCommand,
