@@ -14,7 +14,7 @@ use common::{ANSTEY, Client, GIAS_2022, KINGSWOOD, PRIORY, PRIORY_TRUST, ST_MARY
 use schoolsight_domain::casework::Role;
 use schoolsight_search::SearchIndex;
 use schoolsight_store::test_each_backend;
-use schoolsight_store::testing::{TestBackend, TestDatabase};
+use schoolsight_store::testing::{TestBackend, TestDatabase, csv_fields};
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -99,26 +99,12 @@ async fn report(app: &Router, who: &Client, query: &str) -> Value {
 fn published_la_row(file: &str) -> (f64, f64) {
     let text = String::from_utf8_lossy(&std::fs::read(shared(file)).unwrap()).into_owned();
     let mut lines = text.lines();
-    let headers = fields(lines.next().unwrap().trim_start_matches('\u{feff}'));
+    let headers = csv_fields(lines.next().unwrap().trim_start_matches('\u{feff}'));
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let (rectype, all, dis, other) = (column("RECTYPE"), column("PTRWM_EXP"), column("PTRWM_EXP_FSM6CLA1A"), column("PTRWM_EXP_NotFSM6CLA1A"));
     let percent = |t: &str| t.trim_end_matches('%').parse::<f64>().unwrap();
-    let row = lines.map(fields).find(|r| r[rectype] == "3").unwrap();
+    let row = lines.map(csv_fields).find(|r| r[rectype] == "3").unwrap();
     (percent(&row[all]), percent(&row[dis]) - percent(&row[other]))
-}
-
-/// The fields of a CSV line (quoted fields may hold commas; no line breaks in these rows).
-fn fields(line: &str) -> Vec<String> {
-    let (mut out, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut field)),
-            c => field.push(c),
-        }
-    }
-    out.push(field);
-    out
 }
 
 fn number(v: &Value) -> f64 {
