@@ -12,12 +12,13 @@ use chrono::NaiveDate;
 use schoolsight_domain::analysis::{LaProfile, OutcomeSummary, PhaseGroup};
 use schoolsight_domain::as_at::SeriesPoint;
 use schoolsight_domain::casework::{ConcernCategory, MilestoneState, Principal, QuestionSummary, Rag, Role};
-use schoolsight_domain::{Thresholds, Urn};
+use schoolsight_domain::{AcademicYear, Measure, Thresholds, Urn};
 use schoolsight_store::{CaseSummary, LaOutcomes, Milestone, Store, StoreError, SupportImpact, SurveyRound, WarningNotice};
 use serde::Serialize;
 
 use crate::AppError;
 use crate::risk::{Risk, RiskList};
+use crate::school_report::published_after;
 
 /// Who the report is made for, which decides whether it holds casework.
 #[derive(Debug, Clone, Copy)]
@@ -138,11 +139,14 @@ pub struct LaReport {
     /// Register, routes, trusts, share good or outstanding by phase against England with ranks
     /// and coverage, as at `at`.
     pub profile: LaProfile,
-    /// England's and the LA's share at the end of each school year (the LA page's series).
+    /// England's and the LA's share at the end of each school year to `at` (the LA page's series).
     pub series: Vec<SeriesPoint>,
     /// The LA's rank among all LAs (all schools) on each day of the series.
     pub ranks: Vec<YearRank>,
+    /// Every year of pupil outcomes held, as the LA's pupil-outcomes page shows them.
     pub pupil_outcomes: LaOutcomes,
+    /// Years among them whose figures DfE published after `at`: shown, and said to be later.
+    pub published_after: Vec<(Measure, AcademicYear)>,
     pub inspection_outcomes: OutcomeSummary,
     pub risk: RiskSection,
     pub casework: CaseworkSection,
@@ -162,12 +166,14 @@ pub async fn la_report(store: &Store, risk: &Risk, request: &LaReportRequest, th
     if from > to {
         return Err(StoreError::Invalid(format!("from {from} is after to {to}")).into());
     }
-    let series = la_series(store, &la_name).await?;
+    let series = la_series(store, &la_name, at).await?;
+    let pupil_outcomes = store.la_outcomes(&la_name, None, thresholds).await?;
     Ok(LaReport {
         profile: store.la_profile(&la_name, at, thresholds).await?,
         ranks: ranks(store, &la_name, &series, thresholds).await?,
         series,
-        pupil_outcomes: store.la_outcomes(&la_name, None, thresholds).await?,
+        published_after: published_after(&pupil_outcomes.measures, at),
+        pupil_outcomes,
         inspection_outcomes: store.outcomes(&la_name, from, to).await?,
         risk: risk_section(risk, &la_name, at).await?,
         casework: casework_section(store, &la_name, reader).await?,
@@ -178,12 +184,13 @@ pub async fn la_report(store: &Store, risk: &Risk, request: &LaReportRequest, th
     })
 }
 
-/// The store's yearly series with only this LA beside England.
-async fn la_series(store: &Store, la_name: &str) -> Result<Vec<SeriesPoint>, AppError> {
+/// The store's yearly series up to the report's day, with only this LA beside England.
+async fn la_series(store: &Store, la_name: &str, at: NaiveDate) -> Result<Vec<SeriesPoint>, AppError> {
     Ok(store
         .series()
         .await?
         .iter()
+        .filter(|p| p.at <= at)
         .map(|p| SeriesPoint { las: p.las.iter().filter(|(name, _)| *name == la_name).map(|(n, s)| (n.clone(), *s)).collect(), ..p.clone() })
         .collect())
 }

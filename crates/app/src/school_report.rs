@@ -8,6 +8,7 @@
 //! which render it; who may see casework is the caller's decision (`CaseworkAccess`).
 
 use chrono::NaiveDate;
+use schoolsight_domain::outcome_report::MeasureReport;
 use schoolsight_domain::{AcademicYear, Measure, School, Thresholds, TimelineEntry, Urn};
 use schoolsight_store::{
     CaseAction, CaseSummary, GovernanceReview, LetterAction, SchoolOutcomes, Store, StoredLetter, SupportImpact, SupportPackage,
@@ -184,13 +185,17 @@ async fn latest_letter(store: &Store, urn: Urn, at: NaiveDate) -> Result<Option<
 }
 
 fn outcomes_section(outcomes: SchoolOutcomes, at: NaiveDate) -> OutcomesSection {
-    let published_after = outcomes
-        .measures
+    OutcomesSection { published_after: published_after(&outcomes.measures, at), outcomes }
+}
+
+/// The measures' years whose figures DfE published after `at` (the early warning's publication
+/// dates): a report as at `at` shows them and says they are later than its day.
+pub fn published_after(measures: &[MeasureReport], at: NaiveDate) -> Vec<(Measure, AcademicYear)> {
+    measures
         .iter()
         .flat_map(|m| m.years.iter().map(move |y| (m.measure, *y)))
         .filter(|(m, y)| schoolsight_risk::publication_date(*m, *y) > at)
-        .collect();
-    OutcomesSection { outcomes, published_after }
+        .collect()
 }
 
 /// The school's risk points on or before the day; a school the model cannot score is said so.

@@ -218,6 +218,8 @@ pub struct LaReportPage {
     pub risk: RiskView,
     /// Casework, or why this reader's report has none.
     pub casework: Result<CaseworkView, String>,
+    /// "Published after …: …", the years of outcomes DfE published after the report's day.
+    pub published_after: Option<String>,
     /// What the pupil-outcome charts set the LA beside (the shared measure section reads it).
     pub compared_with: String,
     /// `at=…&from=…&to=…`, for the download links.
@@ -226,13 +228,14 @@ pub struct LaReportPage {
 
 impl LaReportPage {
     pub fn of(report: LaReport) -> LaReportPage {
-        let LaReport { la_name, at, from, to, profile, series, ranks, pupil_outcomes, inspection_outcomes, risk, casework } = report;
+        let LaReport { la_name, at, from, to, profile, series, ranks, pupil_outcomes, published_after, inspection_outcomes, risk, casework } = report;
         let series = series_rows(&series, Some(&la_name), &profile.thresholds);
         let la = crate::pages::la_page(profile, &[], Vec::new(), &series);
         let trend = la.series.iter().zip(&ranks).map(|(row, r)| TrendRow { at: row.at, la: row.la.clone(), england: row.england.clone(), rank: rank_words(r) }).collect();
         LaReportPage {
             query: format!("at={at}&from={from}&to={to}"),
             compared_with: format!("{la_name} and England"),
+            published_after: crate::school_report::published_after_note(at, &published_after),
             la,
             trend,
             pupil: crate::outcome_pages::la_page(pupil_outcomes),
@@ -440,6 +443,9 @@ impl LaReportPage {
         if self.pupil.measures.is_empty() {
             out.push_str(&format!("No LA-level outcome figures have been imported for {}.\n\n", self.la_name));
             return;
+        }
+        if let Some(note) = &self.published_after {
+            out.push_str(&format!("{note}.\n\n"));
         }
         if !self.pupil.ranks.is_empty() {
             out.push_str(&md_table_or(

@@ -282,10 +282,7 @@ impl ReportPage {
         facts.extend(s.pupils.map(|p| ("Pupils", p.to_string())));
         facts.extend(s.fsm_percent.map(|f| ("Free school meals", format!("{f:.1}%"))));
         let measures = r.outcomes.as_ref().map_or_else(Vec::new, |o| o.outcomes.measures.iter().map(|m| measure_view(m, &o.outcomes.la_name)).collect());
-        let published_after = r.outcomes.as_ref().filter(|o| !o.published_after.is_empty()).map(|o| {
-            let years: Vec<String> = o.published_after.iter().map(|(m, y)| format!("{} {y}", m.label())).collect();
-            format!("Published after {}: {}", r.at, years.join("; "))
-        });
+        let published_after = r.outcomes.as_ref().and_then(|o| published_after_note(r.at, &o.published_after));
         ReportPage {
             urn: s.urn.to_string(),
             name: s.name.clone(),
@@ -305,6 +302,12 @@ impl ReportPage {
             casework_withheld: r.casework_withheld.then_some(CASEWORK_WITHHELD),
         }
     }
+}
+
+/// "Published after 2016-01-01: KS2 … 2015/16; …", or nothing when every year was out by the day.
+pub(crate) fn published_after_note(at: chrono::NaiveDate, years: &[(schoolsight_domain::Measure, schoolsight_domain::AcademicYear)]) -> Option<String> {
+    let years: Vec<String> = years.iter().map(|(m, y)| format!("{} {y}", m.label())).collect();
+    (!years.is_empty()).then(|| format!("Published after {at}: {}", years.join("; ")))
 }
 
 /// A Markdown table cell: no pipe or line break may end it early.

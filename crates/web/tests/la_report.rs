@@ -187,6 +187,13 @@ async fn figures(backend: TestBackend) {
         "no_model" => assert!(risk.status == StatusCode::BAD_REQUEST && r["risk"]["reason"].is_string()),
         other => panic!("risk state {other}"),
     }
+
+    // As at a day before DfE published 2018/19's KS2 results (December 2019): the trend stops
+    // at the day, and 2018/19's figures are said to be later than it.
+    let early = report(&w.app, &hants, "at=2019-06-01").await;
+    assert!(early["series"].as_array().unwrap().iter().all(|p| p["at"].as_str().unwrap() <= "2019-06-01"));
+    let later: Vec<(String, i64)> = early["published_after"].as_array().unwrap().iter().map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_i64().unwrap())).collect();
+    assert!(later.contains(&("ks2_rwm_expected".to_string(), 2018)) && !later.iter().any(|(_, y)| *y < 2018), "{later:?}");
     w.db.remove().await;
 }
 
