@@ -88,10 +88,12 @@ impl CaseworkSection {
     }
 }
 
-/// The latest letter dated on or before the day, with the actions it asked for.
+/// The latest letter dated (or whose visit ended) on or before the day, with the actions it asked for.
 #[derive(Debug, Clone, Serialize)]
 pub struct LatestLetter {
     pub letter: StoredLetter,
+    /// Its date, or its visit's last day when it has none.
+    pub day: NaiveDate,
     pub actions: Vec<ReportedAction>,
 }
 
@@ -176,12 +178,22 @@ pub async fn school_report(
 }
 
 async fn latest_letter(store: &Store, urn: Urn, at: NaiveDate) -> Result<Option<LatestLetter>, AppError> {
-    let mut dated: Vec<StoredLetter> = store.letters_for_school(urn).await?.into_iter().filter(|l| l.letter_date.is_some_and(|d| d <= at)).collect();
-    // Newest first; the store's order puts undated letters first on PostgreSQL, last on SQLite.
-    dated.sort_by(|a, b| b.letter_date.cmp(&a.letter_date).then(a.id.cmp(&b.id)));
-    let Some(letter) = dated.into_iter().next() else { return Ok(None) };
+    let latest = store
+        .letters_for_school(urn)
+        .await?
+        .into_iter()
+        .filter_map(|l| Some((letter_day(&l)?, l)))
+        .filter(|(day, _)| *day <= at)
+        .max_by(|(a, l), (b, m)| a.cmp(b).then(m.id.cmp(&l.id)));
+    let Some((day, letter)) = latest else { return Ok(None) };
     let actions = store.actions_for_letter(&letter.id).await?.into_iter().map(|a| ReportedAction::on(a, at)).collect();
-    Ok(Some(LatestLetter { letter, actions }))
+    Ok(Some(LatestLetter { letter, day, actions }))
+}
+
+/// The day a letter speaks for: its own date, else the last day of the visit it reports (an
+/// inspection report carries its visit's dates, not a letter's).
+fn letter_day(letter: &StoredLetter) -> Option<NaiveDate> {
+    letter.letter_date.or(letter.visit_to).or(letter.visit_from)
 }
 
 fn outcomes_section(outcomes: SchoolOutcomes, at: NaiveDate) -> OutcomesSection {

@@ -124,7 +124,7 @@ impl LetterView {
             id: l.letter.id.clone(),
             title: l.letter.title.clone(),
             kind: schoolsight_letters::kind_label(&l.letter.kind).to_string(),
-            date: l.letter.letter_date.map_or(String::new(), |d| d.to_string()),
+            date: l.day.to_string(),
             actions,
             summary,
         }

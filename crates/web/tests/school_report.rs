@@ -117,6 +117,18 @@ async fn casework(store: &Store) -> String {
         actions: vec!["raise attainment in writing".into(), "check the accuracy of assessment".into(), "secure governors' challenge | <b>now</b>".into()],
     };
     store.save_letter(&letter).await.unwrap();
+    // The inspection report before it: undated, as reports are, with the register's visit.
+    let report = NewLetter {
+        sha256: "4d".repeat(32),
+        name: "wallop-report.txt".into(),
+        kind: "school_report".into(),
+        title: "Wallop Primary School inspection report".into(),
+        letter_date: None,
+        visit: Some((day("2018-02-20"), day("2018-02-21"))),
+        actions: vec!["improve the teaching of writing".into()],
+        ..letter.clone()
+    };
+    store.save_letter(&report).await.unwrap();
     assert!(store.close_action(&format!("{}-1", letter.id()), "hants", "writing moderated with the cluster").await.unwrap());
     let case = NewCase {
         urn: Urn(WALLOP),
@@ -269,7 +281,12 @@ async fn the_school_report(backend: TestBackend) {
     let at = html.find("secure governors").unwrap();
     assert!(html.contains("secure governors&#39; challenge | &#60;b&#62;now&#60;/b&#62;") && !html.contains("<b>now</b>"), "{}", &html[at..at + 80]);
 
-    // Before the letter and the case, as at 1 January 2017: four visits, no letter, no case.
+    // Between the inspection and the monitoring letter, the latest is the (undated) report,
+    // by its visit's last day.
+    let between = report(&app, &officer, WALLOP, "at=2018-03-01").await;
+    assert_eq!((between["latest_letter"]["letter"]["title"].as_str(), between["latest_letter"]["day"].as_str()), (Some("Wallop Primary School inspection report"), Some("2018-02-21")));
+
+    // Before the letters and the case, as at 1 January 2017: four visits, no letter, no case.
     let earlier = report(&app, &officer, WALLOP, "at=2017-01-01").await;
     assert_eq!(timeline(&earlier).len(), expected.iter().filter(|(d, _)| *d <= day("2017-01-01")).count());
     assert!(earlier["latest_letter"].is_null());

@@ -77,3 +77,10 @@ impl Sandbox {
         path.display().to_string()
     }
 }
+
+/// Whether a Chromium to print PDFs with is at hand (`SCHOOLSIGHT_CHROMIUM`, or `chromium` on
+/// the PATH), as `report … --format pdf` looks for one.
+pub fn chromium_installed() -> bool {
+    std::env::var_os("SCHOOLSIGHT_CHROMIUM").is_some()
+        || std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join("chromium").is_file())
+}
