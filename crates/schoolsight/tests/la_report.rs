@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::Sandbox;
+use common::{Sandbox, chromium_installed};
 use schoolsight_store::test_each_backend;
 use schoolsight_store::testing::TestBackend;
 
@@ -39,11 +39,6 @@ fn is_a4((w, h): (f64, f64)) -> bool {
 /// The report's arguments and more.
 fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
     base.iter().chain(more).copied().collect()
-}
-
-fn chromium_installed() -> bool {
-    std::env::var_os("SCHOOLSIGHT_CHROMIUM").is_some()
-        || std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join("chromium").is_file())
 }
 
 test_each_backend!(report_la_writes_every_format, super::every_format);
