@@ -79,6 +79,7 @@ fn app(state: AppState) -> Router {
         .route("/la/{name}/pupil-outcomes", get(outcome_pages::la))
         .route("/la/{name}/report", get(la_report::page))
         .route("/la/{name}/report.md", get(la_report::markdown_page))
+        .route("/la/{name}/draft-letter", get(draft_letter_api::page))
         .route("/search", get(letter_pages::search))
         .route("/letters/{id}", get(letter_pages::letter))
         .route("/static/{file}", get(static_file))
