@@ -1,6 +1,6 @@
 // The draft focused-inspection letter (issue 17 points 3–5) in the browser: reached from Derby's
 // outcomes page for 17–23 January 2013 (the week letter 004 reports), its figures checked against
-// the public outcomes route, printed to an A4 PDF saved in test-output/browser/, and its Markdown
+// the public outcomes route and counted by hand in SQL on the server's database, printed to an A4 PDF saved in test-output/browser/, and its Markdown
 // download read back through the release binary's `letters parse`, which must find the page's counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_URL, OUTPUT, assertNoPageErrors, newPage, shot, useBrowser } from './helpers.mjs';
+import { BASE_URL, OUTPUT, assertNoPageErrors, newPage, shot, sql, useBrowser } from './helpers.mjs';
 
 const browser = useBrowser();
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -80,6 +80,13 @@ test('Derby’s draft letter from its outcomes page: the outcomes route’s coun
   assert.equal(shown.declined, outcomes.movements.declined ?? 0, 'declined in all');
   const goodOrBetter = outcomes.judgements.filter((j) => j.judgement === 'outstanding' || j.judgement === 'good').reduce((n, j) => n + j.count, 0);
   assert.equal(shown['judged good or outstanding'], goodOrBetter);
+  // The same counts by hand from the database: graded inspections of Derby's schools that
+  // started in the week, by grade.
+  const byGrade = sql(`SELECT i.grade, COUNT(*) AS n FROM inspections i JOIN schools s ON s.urn = i.urn
+    WHERE s.la_name = ? AND i.grade IS NOT NULL AND i.start_date BETWEEN ? AND ? GROUP BY i.grade`, 'Derby', FROM, TO);
+  assert.equal(shown['schools inspected'], byGrade.reduce((n, r) => n + r.n, 0), 'schools inspected, by SQL');
+  const labels = ['outstanding', 'good', 'requires improvement', 'inadequate'];
+  for (const r of byGrade) assert.equal(shown[`graded ${labels[r.grade - 1]}`], r.n, `graded ${labels[r.grade - 1]}, by SQL`);
   const headings = await page.locator('#letter h2').allTextContents();
   assert.deepEqual(headings, ['Context', 'Outline of inspection activities', 'Inspection outcomes', 'Survey findings', 'Strengths', 'Areas for improvement', 'Figures and their sources']);
   await shot(page, '50-draft-letter-derby');
@@ -119,7 +126,11 @@ test('Derby’s draft letter from its outcomes page: the outcomes route’s coun
   assert.match(await page.locator('#download-md').getAttribute('href'), /&phase=primary&format=md$/);
   // Infant and junior schools are counted with primaries, as national statistics count them.
   const primaries = outcomes.schools.filter((s) => ['primary', 'infant', 'junior'].includes(s.phase)).length;
-  assert.equal((await figures(page))['primary schools inspected'], primaries, 'primary schools inspected');
+  const narrowed = (await figures(page))['primary schools inspected'];
+  assert.equal(narrowed, primaries, 'primary schools inspected');
+  const [{ n: primariesBySql }] = sql(`SELECT COUNT(*) AS n FROM inspections i JOIN schools s ON s.urn = i.urn
+    WHERE s.la_name = ? AND i.grade IS NOT NULL AND i.start_date BETWEEN ? AND ? AND s.phase IN ('primary', 'infant', 'junior')`, 'Derby', FROM, TO);
+  assert.equal(narrowed, primariesBySql, 'primary schools inspected, by SQL');
 
   // A period the wrong way round is refused with the site's error page.
   const refused = await page.request.get(`${BASE_URL}/la/Derby/draft-letter?from=${TO}&to=${FROM}`);

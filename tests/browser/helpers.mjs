@@ -5,8 +5,10 @@
 //   SCHOOLSIGHT_URL   the server's base URL, e.g. http://127.0.0.1:41234 (required)
 //   BROWSER_OUTPUT    folder for screenshots, PDFs and downloads (default: <repo>/test-output/browser)
 //   CHROMIUM          the browser binary (default: /usr/bin/chromium)
+//   DATABASE_URL      sqlite://<file>?… the server's database, read by `sql` (Debian's sqlite3)
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +69,30 @@ export async function newPage(browser, options = {}) {
   });
   page.problems = problems;
   return page;
+}
+
+/**
+ * Rows of a hand-written query run on the server's own database file by Debian's sqlite3,
+ * read-only: the figures a page shows, counted by a source independent of the program. Each `?`
+ * takes the next of `params`, literals written in the test: sqlite3's command line has no
+ * binding, so strings are quoted here (single quotes doubled) and numbers must be finite.
+ */
+export function sql(query, ...params) {
+  const file = (process.env.DATABASE_URL || '').replace(/^sqlite:\/\//, '').replace(/\?.*$/, '');
+  assert.ok(file, 'DATABASE_URL names the server\'s SQLite file');
+  const literal = (v) => {
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
+    throw new Error(`sql: cannot quote ${v}`);
+  };
+  const pending = [...params];
+  const text = query.replace(/\?/g, () => {
+    if (pending.length === 0) throw new Error(`sql: more ? than parameters in ${query}`);
+    return literal(pending.shift());
+  });
+  assert.equal(pending.length, 0, `sql: more parameters than ? in ${query}`);
+  const out = execFileSync('sqlite3', ['-readonly', '-json', file, text], { encoding: 'utf8' });
+  return out.trim() === '' ? [] : JSON.parse(out);
 }
 
 /** Saves a full-page screenshot as OUTPUT/<name>.png and returns its path. */

@@ -1,5 +1,6 @@
 // The school report for a link officer's visit (issue 17 point 2): its page's figures against
-// the JSON API (timeline, the latest letter's actions, outcomes by group, risk over time),
+// the JSON API (timeline, the latest letter's actions, outcomes by group, risk over time), the
+// school's own visits and latest graded judgement against SQL on the server's database,
 // casework left out for a visitor and shown to the LA's officer, the Markdown download, and the
 // A4 PDF saved. Risk trains the model on the bundled history the first time, so the report
 // gets minutes.
@@ -7,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE_URL, OUTPUT, assertNoPageErrors, columnTexts, newPage, number, shot, useBrowser } from './helpers.mjs';
+import { BASE_URL, OUTPUT, assertNoPageErrors, columnTexts, newPage, number, shot, sql, useBrowser } from './helpers.mjs';
 
 const browser = useBrowser();
 const SLOW = { timeout: 600000 };
@@ -62,6 +63,18 @@ test(`the report on school ${URN} shows the API's figures and prints to A4`, asy
     if (e.judgement_label) assert.ok(judgements[i].startsWith(e.judgement_label), `${e.start_date}: ${judgements[i]}`);
     if (e.predecessor) assert.match(judgements[i], new RegExp(`under predecessor URN ${e.predecessor}`));
   });
+
+  // The school's own visits (not its predecessor's) by hand from the database: every one
+  // started by the report's day is a row, newest first, and the latest graded one's judgement.
+  const own = await timeline.locator('tbody tr:not(.predecessor)').evaluateAll((trs) =>
+    trs.map((tr) => [tr.cells[0].textContent.trim(), tr.cells[2].textContent.replace(/\s+/g, ' ').trim()]));
+  const visits = sql('SELECT start_date, grade FROM inspections WHERE urn = ? AND start_date <= ? ORDER BY start_date DESC', URN, api.at);
+  assert.deepEqual(own.map(([date]) => date), visits.map((v) => v.start_date), 'the school\'s own visits, by SQL');
+  const latest = visits.find((v) => v.grade !== null);
+  assert.ok(latest, 'a graded visit');
+  const label = ['outstanding', 'good', latest.start_date < '2012-09-01' ? 'satisfactory' : 'requires improvement', 'inadequate'][latest.grade - 1];
+  const shownLatest = own.find(([date]) => date === latest.start_date)[1];
+  assert.ok(shownLatest.toLowerCase().startsWith(label), `latest graded visit ${latest.start_date}: ${shownLatest}, grade ${latest.grade} by SQL`);
 
   // The latest letter and each action's status on the day.
   assert.ok(api.latest_letter, 'its inspection report is stored');
