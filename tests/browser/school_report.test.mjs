@@ -12,7 +12,8 @@ import { BASE_URL, OUTPUT, assertNoPageErrors, columnTexts, newPage, number, sho
 
 const browser = useBrowser();
 const SLOW = { timeout: 600000 };
-// Rough Hay Primary School (Walsall): its 2016 inspection report is among the bundled ones.
+// URN 139305 (Walsall): its 2016 inspection report, among the bundled ones, names it Rough Hay Primary
+// School; the register now names it Woods Bank Academy.
 const URN = 139305;
 const USER = process.env.BROWSER_USER;
 const PASSWORD = process.env.BROWSER_PASSWORD;
