@@ -154,6 +154,20 @@ struct Loaded {
     backtest: Arc<OnceCell<Arc<BacktestReport>>>,
 }
 
+/// How many as-at dates (or LA lists) one data version keeps: the dates users look at are few
+/// (today, the start of a few school years), and a client asking for every day of a decade must
+/// not make the server keep a model for each.
+const CACHED_PER_VERSION: usize = 32;
+
+/// The cell for `key`, made when missing; a full cache is emptied first (cells already handed
+/// out stay valid for their holders).
+fn bounded_cell<K: std::hash::Hash + Eq, V>(cache: &mut HashMap<K, Arc<OnceCell<V>>>, key: K) -> Arc<OnceCell<V>> {
+    if cache.len() >= CACHED_PER_VERSION && !cache.contains_key(&key) {
+        cache.clear();
+    }
+    cache.entry(key).or_default().clone()
+}
+
 /// The early warning over one store, with its trained models kept per (as-at date, data
 /// version). Clones share the cache.
 #[derive(Clone)]
@@ -201,7 +215,7 @@ impl Risk {
     async fn models(&self, history: &Arc<History>, at: NaiveDate) -> Result<Arc<Trained>, AppError> {
         let version = self.store.register_history().await?;
         let cell = self
-            .with_loaded(&version, |l| l.models.entry(at).or_default().clone())
+            .with_loaded(&version, |l| bounded_cell(&mut l.models, at))
             .unwrap_or_default();
         let history = history.clone();
         cell.get_or_try_init(|| async move {
@@ -242,7 +256,7 @@ impl Risk {
         let la = self.store.resolve_la(la).await?;
         let version = self.store.register_history().await?;
         let cell = self
-            .with_loaded(&version, |l| l.lists.entry((la.clone(), at)).or_default().clone())
+            .with_loaded(&version, |l| bounded_cell(&mut l.lists, (la.clone(), at)))
             .unwrap_or_default();
         cell.get_or_try_init(|| self.rank_la(la, at)).await.cloned()
     }
@@ -334,4 +348,24 @@ fn yearly_points(history: &History, urn: Urn) -> Vec<NaiveDate> {
         .collect();
     points.reverse();
     points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_cache_is_emptied_before_a_new_date_and_kept_for_a_known_one() {
+        let mut cache: HashMap<u32, Arc<OnceCell<u32>>> = HashMap::new();
+        for day in 0..CACHED_PER_VERSION as u32 {
+            bounded_cell(&mut cache, day);
+        }
+        assert_eq!(cache.len(), CACHED_PER_VERSION);
+        let known = bounded_cell(&mut cache, 3);
+        assert_eq!(cache.len(), CACHED_PER_VERSION, "a date already held is not a new one");
+        assert!(Arc::ptr_eq(&known, &cache[&3]));
+        bounded_cell(&mut cache, 1_000);
+        assert_eq!(cache.len(), 1, "the cache never holds more than its bound");
+        assert!(cache.contains_key(&1_000));
+    }
 }
