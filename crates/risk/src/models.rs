@@ -110,14 +110,53 @@ pub struct ModelSet {
     previous: PreviousRates,
 }
 
-/// The schedule baseline and the two models on every feature, which read the baseline's score
-/// as the [`Feature::InspectionSchedule`] column: trees cut a smooth curve into steps, and the
-/// years since the last judgement, which the inspectorate's schedule turns into risk smoothly,
-/// reach them already smoothed.
-struct FullModels {
+/// The schedule baseline (the previous judgement and the years since it, in a logistic
+/// regression) and the column of a row its log-odds fill, [`Feature::InspectionSchedule`]:
+/// trees cut a smooth curve into steps, and the years since the last judgement, which the
+/// inspectorate's schedule turns into risk smoothly, reach them already smoothed.
+pub struct Schedule {
     baseline: BaselineColumns,
-    schedule_column: usize,
-    schedule: Logistic,
+    model: Logistic,
+    column: usize,
+}
+
+impl Schedule {
+    pub fn fit(columns: &[Feature], rows: &[Vec<f64>], labels: &[bool]) -> Result<Schedule, RiskError> {
+        let baseline = BaselineColumns::new(columns);
+        let timed: Vec<Vec<f64>> = rows.iter().map(|r| baseline.with_time(r)).collect();
+        let column = columns
+            .iter()
+            .position(|c| *c == Feature::InspectionSchedule)
+            .expect("the schedule column");
+        Ok(Schedule { baseline, model: Logistic::fit(&timed, labels, 1e-4)?, column })
+    }
+
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The rows with the baseline's log-odds in the schedule column.
+    pub fn fill(&self, rows: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        rows.iter()
+            .map(|row| {
+                let mut row = row.clone();
+                row[self.column] = self.model.log_odds(&self.baseline.with_time(&row));
+                row
+            })
+            .collect()
+    }
+
+    fn probability(&self, row: &[f64]) -> f64 {
+        self.model.probability(&self.baseline.with_time(row))
+    }
+}
+
+/// The schedule baseline and the two models on every feature, which read the baseline's score
+/// in its column; the trees boost from it, so where they find nothing to add they keep its
+/// ranking (on history alone in 2013, the first year of the 2012 framework, trees that
+/// started from the base rate learnt the old framework's patterns and fell 0.04 AUC behind it).
+struct FullModels {
+    schedule: Schedule,
     gbdt: Gbdt,
     logistic: Logistic,
 }
@@ -130,25 +169,17 @@ impl FullModels {
         weights: &[f64],
         seed: u64,
     ) -> Result<FullModels, RiskError> {
-        let baseline = BaselineColumns::new(columns);
-        let timed: Vec<Vec<f64>> = rows.iter().map(|r| baseline.with_time(r)).collect();
-        let schedule = Logistic::fit(&timed, labels, 1e-4)?;
-        let schedule_column = columns
-            .iter()
-            .position(|c| *c == Feature::InspectionSchedule)
-            .expect("the schedule column");
-        let rows = with_schedule(&baseline, &schedule, schedule_column, rows);
+        let schedule = Schedule::fit(columns, rows, labels)?;
+        let rows = schedule.fill(rows);
         Ok(FullModels {
-            gbdt: Gbdt::fit(&rows, labels, Some(weights), seed)?,
+            gbdt: Gbdt::fit(&rows, labels, Some(weights), Some(schedule.column()), seed)?,
             logistic: Logistic::fit(&rows, labels, LOGISTIC_PENALTY)?,
-            baseline,
-            schedule_column,
             schedule,
         })
     }
 
     fn complete(&self, rows: &[Vec<f64>]) -> Vec<Vec<f64>> {
-        with_schedule(&self.baseline, &self.schedule, self.schedule_column, rows)
+        self.schedule.fill(rows)
     }
 
     /// Uncalibrated log-odds of the trees and of the logistic regression.
@@ -157,22 +188,6 @@ impl FullModels {
         let logistic = rows.iter().map(|r| self.logistic.log_odds(r)).collect();
         (self.gbdt.log_odds(&rows), logistic)
     }
-}
-
-/// The rows with the schedule baseline's log-odds in the schedule column.
-fn with_schedule(
-    baseline: &BaselineColumns,
-    schedule: &Logistic,
-    column: usize,
-    rows: &[Vec<f64>],
-) -> Vec<Vec<f64>> {
-    rows.iter()
-        .map(|row| {
-            let mut row = row.clone();
-            row[column] = schedule.log_odds(&baseline.with_time(&row));
-            row
-        })
-        .collect()
 }
 
 fn rows_and_labels(samples: &[Sample]) -> (Vec<Vec<f64>>, Vec<bool>) {
@@ -212,7 +227,7 @@ impl ModelSet {
         let all_labels: Vec<bool> = labels.into_iter().chain(cal_labels).collect();
         let weights: Vec<f64> = training.iter().chain(calibration).map(recency).collect();
         let full = FullModels::fit(&columns, &all_rows, &all_labels, &weights, seed)?;
-        let grades: Vec<usize> = all_rows.iter().map(|r| full.baseline.grade(r)).collect();
+        let grades: Vec<usize> = all_rows.iter().map(|r| full.schedule.baseline.grade(r)).collect();
         let previous = PreviousRates::fit(&grades, &all_labels);
         Ok(ModelSet {
             columns,
@@ -229,7 +244,7 @@ impl ModelSet {
 
     /// Calibrated probabilities of each row from one model.
     pub fn probabilities(&self, kind: ModelKind, rows: &[Vec<f64>]) -> Vec<f64> {
-        let baseline = &self.full.baseline;
+        let baseline = &self.full.schedule.baseline;
         match kind {
             ModelKind::Gbdt => self
                 .full
@@ -251,7 +266,7 @@ impl ModelSet {
                 .collect(),
             ModelKind::BaselinePreviousAndTime => rows
                 .iter()
-                .map(|r| self.full.schedule.probability(&baseline.with_time(r)))
+                .map(|r| self.full.schedule.probability(r))
                 .collect(),
         }
     }

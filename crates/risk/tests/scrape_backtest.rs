@@ -5,9 +5,9 @@
 //! One exception, stated rather than hidden: the window from September 2013, the first full
 //! year of the 2012 framework (satisfactory became requires improvement, with monitoring and a
 //! return within two years; outstanding schools exempt). Everything before it was judged under
-//! the old rules, and on history alone the trees reach 0.627 against the schedule baseline's
-//! 0.630 there (AUC). That window must come within 0.01 of the better baseline; every later
-//! one must beat both.
+//! the old rules, and on history alone the trees, boosting from the schedule baseline, reach
+//! 0.625 against the baseline's own 0.630 there (AUC). That window must come within 0.01 of the
+//! better baseline; every later one must beat both.
 
 use chrono::NaiveDate;
 use schoolsight_domain::Urn;

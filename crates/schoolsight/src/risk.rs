@@ -12,7 +12,7 @@ use schoolsight_domain::casework::ConcernCategory;
 use schoolsight_risk::backtest::samples_before;
 use schoolsight_risk::gbdt::Gbdt;
 use schoolsight_risk::metrics::auc;
-use schoolsight_risk::models::recency_weight;
+use schoolsight_risk::models::{Schedule, recency_weight};
 use schoolsight_risk::{
     Backtest, BacktestReport, CategoryThresholds, DEFAULT_SEED, Feature, History, Reason, Sample, Target, Window,
     assess, standard_windows,
@@ -307,8 +307,8 @@ fn school_text(h: &SchoolRiskHistory) -> String {
 }
 
 /// Writes the feature matrix of the windows before `cutoff` (train.csv: every sample, with its
-/// recency weight) and of the window from it (test.csv), and trains the gradient-boosted trees
-/// on exactly those rows, timed, for `bench/run-risk` to compare with LightGBM.
+/// recency weight) and of the window from it (test.csv), as the trees read it: the schedule
+/// baseline, fitted on the training rows, in its column. `bench/run-risk` trains on it.
 fn export(history: &History, cutoff: NaiveDate, out: &Path) -> Result<()> {
     let (training, calibration) = samples_before(history, cutoff, Target::NextBelowGood)?;
     let newest = calibration
@@ -319,13 +319,14 @@ fn export(history: &History, cutoff: NaiveDate, out: &Path) -> Result<()> {
     let train: Vec<&Sample> = training.iter().chain(&calibration).collect();
     let weights: Vec<f64> = train.iter().map(|s| recency_weight(s, newest)).collect();
     let test = Window::year_from(cutoff).samples(history, Target::NextBelowGood);
+    let (train_rows, train_labels): (Vec<Vec<f64>>, Vec<bool>) =
+        train.iter().map(|s| (s.features.clone(), s.label)).unzip();
+    let (test_rows, test_labels): (Vec<Vec<f64>>, Vec<bool>) =
+        test.iter().map(|s| (s.features.clone(), s.label)).unzip();
+    let schedule = Schedule::fit(&Feature::columns(), &train_rows, &train_labels)?;
     std::fs::create_dir_all(out)?;
-    write_matrix(&out.join("train.csv"), &train, Some(&weights))?;
-    write_matrix(
-        &out.join("test.csv"),
-        &test.iter().collect::<Vec<_>>(),
-        None,
-    )?;
+    write_matrix(&out.join("train.csv"), &schedule.fill(&train_rows), &train_labels, Some(&weights))?;
+    write_matrix(&out.join("test.csv"), &schedule.fill(&test_rows), &test_labels, None)?;
 
     let result = serde_json::json!({
         "cutoff": cutoff,
@@ -341,14 +342,18 @@ fn export(history: &History, cutoff: NaiveDate, out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Reads back the matrices [`export`] wrote and trains the trees on them as the model does,
-/// timing the training alone: the Rust side of bench/run-risk, doing what LightGBM does there
-/// (read the same CSV, fit, score the test year).
+/// Reads back the matrices [`export`] wrote and trains the trees on them as the model does
+/// (boosting from the schedule column), timing the training alone: the Rust side of
+/// bench/run-risk, doing what LightGBM does there (read the same CSV, fit, score the test year).
 fn fit_matrix(folder: &Path) -> Result<()> {
     let (rows, labels, weights) = read_matrix(&folder.join("train.csv"))?;
     let (test_rows, test_labels, _) = read_matrix(&folder.join("test.csv"))?;
+    let schedule = Feature::columns()
+        .iter()
+        .position(|c| *c == Feature::InspectionSchedule)
+        .context("no schedule column")?;
     let started = std::time::Instant::now();
-    let model = Gbdt::fit(&rows, &labels, Some(&weights), DEFAULT_SEED)?;
+    let model = Gbdt::fit(&rows, &labels, Some(&weights), Some(schedule), DEFAULT_SEED)?;
     let train_seconds = started.elapsed().as_secs_f64();
     let result = serde_json::json!({
         "auc": auc(&model.log_odds(&test_rows), &test_labels),
@@ -385,16 +390,15 @@ fn read_matrix(path: &Path) -> Result<(Vec<Vec<f64>>, Vec<bool>, Vec<f64>)> {
 
 /// One row a sample: its features (empty when missing), then `label` (1 = below good) and,
 /// for training rows, `weight`.
-fn write_matrix(path: &Path, samples: &[&Sample], weights: Option<&[f64]>) -> Result<()> {
+fn write_matrix(path: &Path, rows: &[Vec<f64>], labels: &[bool], weights: Option<&[f64]>) -> Result<()> {
     let mut header: Vec<String> = Feature::columns().into_iter().map(Feature::key).collect();
     header.push("label".into());
     if weights.is_some() {
         header.push("weight".into());
     }
     let mut text = header.join(",") + "\n";
-    for (i, sample) in samples.iter().enumerate() {
-        let mut cells: Vec<String> = sample
-            .features
+    for (i, (row, label)) in rows.iter().zip(labels).enumerate() {
+        let mut cells: Vec<String> = row
             .iter()
             .map(|v| {
                 if v.is_finite() {
@@ -404,7 +408,7 @@ fn write_matrix(path: &Path, samples: &[&Sample], weights: Option<&[f64]>) -> Re
                 }
             })
             .collect();
-        cells.push(u8::from(sample.label).to_string());
+        cells.push(u8::from(*label).to_string());
         if let Some(w) = weights {
             cells.push(w[i].to_string());
         }
