@@ -12,7 +12,7 @@ use schoolsight_domain::as_at::RegisterHistory;
 use schoolsight_domain::casework::ConcernCategory;
 use schoolsight_risk::backtest::{Trained, assess_with, train_before};
 use schoolsight_risk::{
-    BacktestReport, CaseworkFlag, CategoryThresholds, DEFAULT_SEED, History, InspectionEvent,
+    AsAt, BacktestReport, CaseworkFlag, CategoryThresholds, DEFAULT_SEED, DateFacts, History, InspectionEvent,
     LetterAction, PublishedMeasure, Reason, SchoolFacts, SchoolRisk, Target, backtest,
     standard_windows,
 };
@@ -148,6 +148,9 @@ struct Loaded {
     version: Arc<RegisterHistory>,
     history: Arc<History>,
     models: HashMap<NaiveDate, Arc<OnceCell<Arc<Trained>>>>,
+    /// Each date's facts about all schools (the LA's share of good schools, trust sizes): a
+    /// pass over every school's timeline, which a school's risk page needs for six dates.
+    facts: HashMap<NaiveDate, Arc<OnceCell<Arc<DateFacts>>>>,
     /// Each LA's list as at a date, worked out once: explaining every school of an LA takes
     /// about a second, and the list cannot change until the data does.
     lists: HashMap<(String, NaiveDate), Arc<OnceCell<RiskList>>>,
@@ -200,6 +203,7 @@ impl Risk {
             version,
             history: history.clone(),
             models: HashMap::new(),
+            facts: HashMap::new(),
             lists: HashMap::new(),
             backtest: Arc::default(),
         });
@@ -226,13 +230,26 @@ impl Risk {
         .cloned()
     }
 
+    /// The facts about all schools as at `at`, worked out once.
+    async fn facts(&self, history: &Arc<History>, at: NaiveDate) -> Result<Arc<DateFacts>, AppError> {
+        let version = self.store.register_history().await?;
+        let cell = self
+            .with_loaded(&version, |l| bounded_cell(&mut l.facts, at))
+            .unwrap_or_default();
+        let history = history.clone();
+        cell.get_or_try_init(|| async move { blocking(move || Ok(Arc::new(DateFacts::new(&history, at)))).await })
+            .await
+            .cloned()
+    }
+
     /// `urns` scored as at `at`, riskiest first (ties by URN).
     async fn score(&self, at: NaiveDate, urns: &[Urn]) -> Result<Vec<SchoolRisk>, AppError> {
         let history = self.history().await?;
         let trained = self.models(&history, at).await?;
+        let facts = self.facts(&history, at).await?;
         let urns = urns.to_vec();
         let thresholds = self.thresholds;
-        blocking(move || Ok(assess_with(&trained, &history, at, &urns, &thresholds))).await
+        blocking(move || Ok(assess_with(&trained, &AsAt::with_facts(&history, &facts), &urns, &thresholds))).await
     }
 
     /// Trains today's model in the background, so the first risk page a user opens after the

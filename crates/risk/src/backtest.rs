@@ -333,22 +333,20 @@ pub fn assess(
 ) -> Result<Vec<SchoolRisk>, RiskError> {
     let cutoff = as_at.succ_opt().expect("a date with a next day");
     let trained = train_before(history, cutoff, Target::NextBelowGood, seed)?;
-    Ok(assess_with(&trained, history, as_at, urns, thresholds))
+    Ok(assess_with(&trained, &AsAt::new(history, as_at), urns, thresholds))
 }
 
 /// How many reasons each assessed school carries.
 pub const REASONS: usize = 5;
 
-/// [`assess`] with models already trained for `as_at` (see [`train_before`]), as a service
-/// that keeps them does.
+/// [`assess`] with models already trained for the date of `facts` (see [`train_before`]), as
+/// a service that keeps both does.
 pub fn assess_with(
     trained: &Trained,
-    history: &History,
-    as_at: NaiveDate,
+    facts: &AsAt,
     urns: &[Urn],
     thresholds: &CategoryThresholds,
 ) -> Vec<SchoolRisk> {
-    let facts = AsAt::new(history, as_at);
     let rows: Vec<Vec<f64>> = urns.iter().map(|u| facts.features(*u)).collect();
     let probabilities = trained.models.probabilities(ModelKind::Gbdt, &rows);
     let reasons = trained.models.reasons(&rows, REASONS);

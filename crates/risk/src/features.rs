@@ -3,6 +3,7 @@
 //! facts while it is open, the measures published by D, and the LA's open letter actions and
 //! casework. Missing facts are `NaN`, never a guess.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -314,25 +315,26 @@ impl History {
 }
 
 /// Facts about all schools at D that single schools' features read: the LA's share of good
-/// schools, trust sizes. Computed once per date.
-pub struct AsAt<'a> {
-    history: &'a History,
+/// schools, trust sizes. Worked out once per date (a pass over every school's timeline), and
+/// owned, so a service can keep them beside the date's models.
+#[derive(Debug, Clone)]
+pub struct DateFacts {
     date: NaiveDate,
-    la_good_share: HashMap<&'a str, f64>,
-    trust_size: HashMap<&'a str, usize>,
+    la_good_share: HashMap<String, f64>,
+    trust_size: HashMap<String, usize>,
 }
 
-impl<'a> AsAt<'a> {
-    pub fn new(history: &'a History, date: NaiveDate) -> AsAt<'a> {
+impl DateFacts {
+    pub fn new(history: &History, date: NaiveDate) -> DateFacts {
         let mut la_counts: HashMap<&str, (usize, usize)> = HashMap::new();
-        let mut trust_size: HashMap<&str, usize> = HashMap::new();
+        let mut trust_size: HashMap<String, usize> = HashMap::new();
         for school in history
             .schools
             .values()
             .filter(|s| s.is_state_funded() && s.is_open_on(date))
         {
             if let Some(trust) = school.trust.as_deref().filter(|_| school.recorded_by(date)) {
-                *trust_size.entry(trust).or_default() += 1;
+                *trust_size.entry(trust.to_string()).or_default() += 1;
             }
             let (Some(la), Some(grade)) = (
                 school.la_name.as_deref(),
@@ -348,14 +350,27 @@ impl<'a> AsAt<'a> {
         }
         let la_good_share = la_counts
             .into_iter()
-            .map(|(la, (good, judged))| (la, good as f64 / judged as f64))
+            .map(|(la, (good, judged))| (la.to_string(), good as f64 / judged as f64))
             .collect();
-        AsAt {
-            history,
-            date,
-            la_good_share,
-            trust_size,
-        }
+        DateFacts { date, la_good_share, trust_size }
+    }
+}
+
+/// A history read as at one date: each school's features from facts dated on or before it.
+pub struct AsAt<'a> {
+    history: &'a History,
+    date: NaiveDate,
+    facts: Cow<'a, DateFacts>,
+}
+
+impl<'a> AsAt<'a> {
+    pub fn new(history: &'a History, date: NaiveDate) -> AsAt<'a> {
+        AsAt { history, date, facts: Cow::Owned(DateFacts::new(history, date)) }
+    }
+
+    /// The history as at the date `facts` were worked out for.
+    pub fn with_facts(history: &'a History, facts: &'a DateFacts) -> AsAt<'a> {
+        AsAt { history, date: facts.date, facts: Cow::Borrowed(facts) }
     }
 
     pub fn date(&self) -> NaiveDate {
@@ -403,7 +418,7 @@ impl<'a> AsAt<'a> {
                 school
                     .trust
                     .as_deref()
-                    .map_or(0.0, |t| self.trust_size.get(t).copied().unwrap_or(0) as f64),
+                    .map_or(0.0, |t| self.facts.trust_size.get(t).copied().unwrap_or(0) as f64),
             ),
             Feature::SchoolAgeYears => school.open_date.map(|open| years_between(open, self.date)),
             Feature::Pupils => school.pupils.map(|p| p as f64),
@@ -411,7 +426,7 @@ impl<'a> AsAt<'a> {
             Feature::LaGoodShare => school
                 .la_name
                 .as_deref()
-                .and_then(|la| self.la_good_share.get(la).copied()),
+                .and_then(|la| self.facts.la_good_share.get(la).copied()),
             _ => None,
         }
     }

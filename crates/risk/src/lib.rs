@@ -19,7 +19,7 @@ pub use backtest::{
     Backtest, BacktestReport, SchoolRisk, WindowReport, WindowSpec, assess, backtest, standard_windows,
 };
 pub use category::CategoryThresholds;
-pub use features::{AsAt, Feature, History};
+pub use features::{AsAt, DateFacts, Feature, History};
 pub use input::{
     CaseworkFlag, InspectionEvent, LetterAction, PublishedMeasure, SchoolFacts, is_concern,
     key_judgements_below_good, publication_date,

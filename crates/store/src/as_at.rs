@@ -3,16 +3,24 @@
 //! memory with the yearly series of England and every LA (the dashboard asks for them on
 //! every page).
 
+use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+use schoolsight_domain::analysis::ProfileSchool;
 use schoolsight_domain::as_at::{
     GradedVisit, PredecessorLink, RegisterHistory, SchoolLife, SeriesPoint, TrustLink, overall_grade_removed, series_days,
 };
+use schoolsight_domain::la_names::LaEntry;
+use schoolsight_domain::outcome_report::Norms;
+use schoolsight_domain::outcomes::{Measure, MeasureValue};
 use schoolsight_domain::{CategoryOfConcern, Governance, Judgement, Phase, Status, Urn};
 use schoolsight_ingest::ParsedFile;
 use sqlx::{Any, Row, Transaction};
 
 use crate::import::{Value, date, insert_batched};
+use crate::outcomes::{SchoolCoverage, SimilarPool};
 use crate::queries::{enum_value, iso, state_funded_keys, text_date};
 use crate::{Backend, Store, StoreError};
 
@@ -55,11 +63,39 @@ pub(crate) async fn write_trust_links(
     Ok(insert_batched(tx, backend, TRUST_LINK_INSERT, TRUST_LINK_UPSERT, rows, &mut |_| {}).await?)
 }
 
-/// The history read for one data version, and its series once asked for.
+/// The history read for one data version, and what is worked out from it once asked for.
 pub(crate) struct ProfileCache {
     version: (i64, Option<String>),
     history: Arc<RegisterHistory>,
     series: Option<Arc<Vec<SeriesPoint>>>,
+    /// The LAs and their codes, which every LA route resolves a name against.
+    pub(crate) las: Option<Arc<Vec<LaEntry>>>,
+    /// How many LAs the register knows by code.
+    pub(crate) la_count: Option<Arc<usize>>,
+    /// Every LA's own figures (all pupils, disadvantaged, others): LAs' norms and ranks.
+    pub(crate) la_values: Option<Arc<Vec<MeasureValue>>>,
+    /// Per LA: the norms of year-to-year change among its schools, measure by measure.
+    pub(crate) school_norms: HashMap<String, Option<Arc<HashMap<Measure, Norms>>>>,
+    /// Per LA: what share of its schools each of its reports' figures covers.
+    pub(crate) coverage: HashMap<String, Option<Arc<Vec<SchoolCoverage>>>>,
+    /// Per (year, headline measure): the schools similar schools are drawn from.
+    pub(crate) similar_pools: HashMap<(i32, Measure), Option<Arc<SimilarPool>>>,
+    /// Per date (at most [`DATES_KEPT`]): every school open then, as profiles read it.
+    schools_at: HashMap<NaiveDate, Option<Arc<Vec<ProfileSchool>>>>,
+}
+
+/// How many dates' schools one data version keeps: the dates users look at are few (today, the
+/// end of a few school years), and a client asking for every day of a decade must not make the
+/// server keep them all.
+const DATES_KEPT: usize = 32;
+
+/// `slot` of the cache when it holds `history`'s version.
+fn slot_of<'c, T>(
+    cache: &'c mut Option<ProfileCache>,
+    history: &Arc<RegisterHistory>,
+    slot: &impl Fn(&mut ProfileCache) -> &mut Option<Arc<T>>,
+) -> Option<&'c mut Option<Arc<T>>> {
+    cache.as_mut().filter(|c| Arc::ptr_eq(&c.history, history)).map(slot)
 }
 
 impl Store {
@@ -71,22 +107,62 @@ impl Store {
         }
         let history = Arc::new(self.load_history().await?);
         *self.profiles.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(ProfileCache { version, history: history.clone(), series: None });
+            Some(ProfileCache {
+                version,
+                history: history.clone(),
+                series: None,
+                las: None,
+                la_count: None,
+                la_values: None,
+                school_norms: HashMap::new(),
+                coverage: HashMap::new(),
+                similar_pools: HashMap::new(),
+                schools_at: HashMap::new(),
+            });
         Ok(history)
     }
 
     /// England's and every LA's share good or outstanding at the end of each school year since
     /// 2006 and on the newest inspection's day, computed once per data version.
     pub async fn series(&self) -> Result<Arc<Vec<SeriesPoint>>, StoreError> {
+        self.once_per_version(|c| &mut c.series, |history| async move { Ok(history.series(&series_days(history.latest_visit()))) })
+            .await
+    }
+
+    /// Every school open on `at` with its judgement and trust then (what LA profiles and
+    /// rankings count), worked out once per date and data version: a pass over every school's
+    /// life, 20 ms on the bundled data.
+    pub async fn schools_at(&self, at: NaiveDate) -> Result<Arc<Vec<ProfileSchool>>, StoreError> {
+        self.once_per_version(
+            |c| {
+                if c.schools_at.len() >= DATES_KEPT && !c.schools_at.contains_key(&at) {
+                    c.schools_at.clear();
+                }
+                c.schools_at.entry(at).or_default()
+            },
+            |history| async move { Ok(history.schools_at(at)) },
+        )
+        .await
+    }
+
+    /// A value worked out from the current data version once, kept in `slot` of the cache
+    /// until the data changes.
+    pub(crate) async fn once_per_version<T, Slot, Work, Done>(&self, slot: Slot, work: Work) -> Result<Arc<T>, StoreError>
+    where
+        Slot: Fn(&mut ProfileCache) -> &mut Option<Arc<T>>,
+        Work: FnOnce(Arc<RegisterHistory>) -> Done,
+        Done: Future<Output = Result<T, StoreError>>,
+    {
         let history = self.register_history().await?;
-        if let Some(series) = self.cached(|c| if Arc::ptr_eq(&c.history, &history) { c.series.clone() } else { None }) {
-            return Ok(series);
+        let held = slot_of(&mut self.profiles.lock().unwrap_or_else(|p| p.into_inner()), &history, &slot).and_then(|s| s.clone());
+        if let Some(value) = held {
+            return Ok(value);
         }
-        let series = Arc::new(history.series(&series_days(history.latest_visit())));
-        if let Some(cache) = self.profiles.lock().unwrap_or_else(|p| p.into_inner()).as_mut().filter(|c| Arc::ptr_eq(&c.history, &history)) {
-            cache.series = Some(series.clone());
+        let value = Arc::new(work(history.clone()).await?);
+        if let Some(s) = slot_of(&mut self.profiles.lock().unwrap_or_else(|p| p.into_inner()), &history, &slot) {
+            *s = Some(value.clone());
         }
-        Ok(series)
+        Ok(value)
     }
 
     fn cached<T>(&self, take: impl FnOnce(&ProfileCache) -> Option<T>) -> Option<T> {

@@ -2,19 +2,20 @@
 //! peers that set the norm of year-to-year change, and the profiles similar schools are
 //! matched on.
 
-use std::collections::HashMap;
-
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 pub use schoolsight_domain::outcome_report::LaRank;
 use schoolsight_domain::outcome_report::{
-    Comparators, Coverage, MeasureReport, YearFigure, figure_in_year, measure_report, measures_present, norms, rank_la,
+    Comparators, Coverage, MeasureReport, Norms, YearFigure, figure_in_year, measure_report, measures_present, norms,
+    rank_la,
 };
 use schoolsight_domain::outcomes::{
     AcademicYear, Comparison, Measure, MeasureValue, PupilGroup, SchoolProfile, Subject, SuppressionCode, Value,
     similar_schools,
 };
+use schoolsight_domain::as_at::RegisterHistory;
 use schoolsight_domain::{Phase, Thresholds, Urn};
 use serde::Serialize;
 use sqlx::Row;
@@ -145,14 +146,36 @@ impl Store {
         Ok(all)
     }
 
-    /// The all-pupil, disadvantaged and other figures of every school in an LA: the peers whose
-    /// year-to-year changes set what "normal variation" is there.
-    async fn la_school_peers(&self, la_name: &str) -> Result<Vec<MeasureValue>, StoreError> {
-        let groups: Vec<String> = NORM_GROUPS.iter().map(|g| g.key().to_string()).collect();
-        self.values_where(
-            "JOIN schools s ON m.urn = s.urn \
-             WHERE s.la_name = $1 AND m.pupil_group IN ($2, $3, $4)",
-            &[la_name.to_string(), groups[0].clone(), groups[1].clone(), groups[2].clone()],
+    /// The norms of year-to-year change among an LA's schools, measure by measure, from the
+    /// all-pupil, disadvantaged and other figures of every school there: worked out once per LA
+    /// and data version (the figures are tens of thousands of rows a county).
+    async fn la_school_norms(&self, la_name: &str) -> Result<Arc<HashMap<Measure, Norms>>, StoreError> {
+        self.once_per_version(
+            |c| c.school_norms.entry(la_name.to_string()).or_default(),
+            |_| async {
+                let groups: Vec<String> = NORM_GROUPS.iter().map(|g| g.key().to_string()).collect();
+                let peers = self
+                    .values_where(
+                        "JOIN schools s ON m.urn = s.urn \
+                         WHERE s.la_name = $1 AND m.pupil_group IN ($2, $3, $4)",
+                        &[la_name.to_string(), groups[0].clone(), groups[1].clone(), groups[2].clone()],
+                    )
+                    .await?;
+                Ok(norms_of_every_measure(&peers))
+            },
+        )
+        .await
+    }
+
+    /// Every LA's own all-pupil, disadvantaged and other figures (LAs' norms and ranks), read
+    /// once per data version.
+    async fn every_la_values(&self) -> Result<Arc<Vec<MeasureValue>>, StoreError> {
+        self.once_per_version(
+            |c| &mut c.la_values,
+            |_| async {
+                let groups = NORM_GROUPS.map(|g| g.key().to_string());
+                self.values_where("WHERE m.subject LIKE 'la:%' AND m.pupil_group IN ($1, $2, $3)", &groups).await
+            },
         )
         .await
     }
@@ -186,11 +209,14 @@ impl Store {
         subjects.extend(la.clone());
         subjects.extend(england.iter().cloned());
         let values = self.measures_of(&subjects).await?;
-        let peers = self.la_school_peers(&school.la_name).await?;
+        let peer_norms = self.la_school_norms(&school.la_name).await?;
         let comparators = Comparators { la: la.as_ref(), england: &england };
         let measures = measures_present(&subject, &values)
             .into_iter()
-            .filter_map(|m| measure_report(&subject, m, &values, &comparators, &norms(m, &peers)))
+            .filter_map(|m| {
+                let none = norms(m, &[]);
+                measure_report(&subject, m, &values, &comparators, peer_norms.get(&m).unwrap_or(&none))
+            })
             .collect();
         let similar = self.similar_to(urn, school.phase, &values, thresholds).await?;
         Ok(Some(SchoolOutcomes {
@@ -214,46 +240,11 @@ impl Store {
             Phase::Primary => Measure::Ks2CohortShare,
             _ => Measure::Ks4CohortShare,
         };
-        let rows = sqlx::query(
-            "SELECT s.urn, s.name, s.phase, s.pupils, m.measure, m.pupil_group, m.value FROM schools s \
-             JOIN measures m ON m.urn = s.urn \
-             WHERE m.year = $1 AND m.value IS NOT NULL AND \
-               ((m.measure = $2 AND m.pupil_group = 'all') OR (m.measure = $3 AND m.pupil_group IN ('disadvantaged', 'high_prior_attainment')))",
-        )
-        .bind(i64::from(year.0))
-        .bind(headline.key())
-        .bind(share.key())
-        .fetch_all(&self.pool)
-        .await?;
-        let mut profiles: HashMap<i64, (SchoolProfile, String)> = HashMap::new();
-        for row in &rows {
-            let urn: i64 = row.try_get("urn")?;
-            let phase_key: String = row.try_get("phase")?;
-            let entry = profiles.entry(urn).or_insert_with(|| {
-                let profile = SchoolProfile {
-                    urn: Urn(urn),
-                    phase: Phase::from_key(&phase_key).unwrap_or(Phase::Other),
-                    pupils: row.try_get::<Option<i64>, _>("pupils").ok().flatten().map(|p| p as f64),
-                    disadvantaged_percent: None,
-                    high_prior_percent: None,
-                    headline: None,
-                };
-                (profile, row.try_get("name").unwrap_or_default())
-            });
-            let value: f64 = row.try_get("value")?;
-            let group: String = row.try_get("pupil_group")?;
-            match group.as_str() {
-                "disadvantaged" => entry.0.disadvantaged_percent = Some(value),
-                "high_prior_attainment" => entry.0.high_prior_percent = Some(value),
-                _ => entry.0.headline = Some(value),
-            }
-        }
+        let pool = self.similar_pool(year, headline, share).await?;
+        let SimilarPool { profiles, coverage } = pool.as_ref();
+        let coverage = *coverage;
         let Some((target, _)) = profiles.get(&urn.0).cloned() else { return Ok(None) };
         let group = phase.reporting_group();
-        let open: HashSet<Urn> =
-            self.register_history().await?.schools_at(results_day(year)).into_iter().filter(|s| takes_measure(headline, s.phase)).map(|s| s.urn).collect();
-        let with_figure = profiles.values().filter(|(p, _)| p.headline.is_some() && open.contains(&p.urn)).count();
-        let coverage = Coverage { with_figure, of: open.len().max(with_figure) };
         let mut names: HashMap<i64, String> = HashMap::new();
         names.insert(urn.0, profiles.get(&urn.0).map(|p| p.1.clone()).unwrap_or_default());
         if !thresholds.enough(coverage.with_figure, coverage.of) {
@@ -276,6 +267,56 @@ impl Store {
         Ok(Some(SimilarSchools { year, measure: headline, coverage, comparison: Some(comparison), not_compared: None, names }))
     }
 
+    /// Every school's profile on `headline` in `year` (with its share of disadvantaged and
+    /// high-prior-attainment pupils) and how many of the schools open then have a figure: the
+    /// pool similar schools are drawn from, read once per (year, measure) and data version.
+    async fn similar_pool(&self, year: AcademicYear, headline: Measure, share: Measure) -> Result<Arc<SimilarPool>, StoreError> {
+        self.once_per_version(
+            |c| c.similar_pools.entry((year.0, headline)).or_default(),
+            |history| async move {
+                let rows = sqlx::query(
+                    "SELECT s.urn, s.name, s.phase, s.pupils, m.measure, m.pupil_group, m.value FROM schools s \
+                     JOIN measures m ON m.urn = s.urn \
+                     WHERE m.year = $1 AND m.value IS NOT NULL AND \
+                       ((m.measure = $2 AND m.pupil_group = 'all') OR (m.measure = $3 AND m.pupil_group IN ('disadvantaged', 'high_prior_attainment')))",
+                )
+                .bind(i64::from(year.0))
+                .bind(headline.key())
+                .bind(share.key())
+                .fetch_all(&self.pool)
+                .await?;
+                let mut profiles: HashMap<i64, (SchoolProfile, String)> = HashMap::new();
+                for row in &rows {
+                    let urn: i64 = row.try_get("urn")?;
+                    let phase_key: String = row.try_get("phase")?;
+                    let entry = profiles.entry(urn).or_insert_with(|| {
+                        let profile = SchoolProfile {
+                            urn: Urn(urn),
+                            phase: Phase::from_key(&phase_key).unwrap_or(Phase::Other),
+                            pupils: row.try_get::<Option<i64>, _>("pupils").ok().flatten().map(|p| p as f64),
+                            disadvantaged_percent: None,
+                            high_prior_percent: None,
+                            headline: None,
+                        };
+                        (profile, row.try_get("name").unwrap_or_default())
+                    });
+                    let value: f64 = row.try_get("value")?;
+                    let group: String = row.try_get("pupil_group")?;
+                    match group.as_str() {
+                        "disadvantaged" => entry.0.disadvantaged_percent = Some(value),
+                        "high_prior_attainment" => entry.0.high_prior_percent = Some(value),
+                        _ => entry.0.headline = Some(value),
+                    }
+                }
+                let open: HashSet<Urn> =
+                    history.schools_at(results_day(year)).into_iter().filter(|s| takes_measure(headline, s.phase)).map(|s| s.urn).collect();
+                let with_figure = profiles.values().filter(|(p, _)| p.headline.is_some() && open.contains(&p.urn)).count();
+                Ok(SimilarPool { profiles, coverage: Coverage { with_figure, of: open.len().max(with_figure) } })
+            },
+        )
+        .await
+    }
+
     /// An LA's outcomes: each measure beside England, its rank among LAs on the measure's
     /// latest year (or `year`), what share of its schools each year's figures cover, and for
     /// `year` each measure's figure or why there is none.
@@ -288,7 +329,7 @@ impl Store {
         let subject = Subject::La(code.clone());
         let england = [Subject::England];
         let values = self.measures_of(&[subject.clone(), Subject::England]).await?;
-        let every_la = self.values_where("WHERE m.subject LIKE 'la:%' AND m.pupil_group IN ($1, $2, $3)", &NORM_GROUPS.map(|g| g.key().to_string())).await?;
+        let every_la = self.every_la_values().await?;
         let comparators = Comparators { la: None, england: &england };
         let present = measures_present(&subject, &values);
         let measures: Vec<MeasureReport> = present
@@ -297,7 +338,7 @@ impl Store {
             .collect();
         let las = self.la_count().await?;
         let ranks = present.iter().filter_map(|&m| rank_la(&subject, &la_name, m, year, &every_la, las, thresholds)).collect();
-        let coverage = self.school_coverage(&la_name, &measures).await?;
+        let coverage = self.school_coverage(&la_name, &measures).await?.as_ref().clone();
         let in_year = year
             .map(|y| present.iter().map(|&m| MeasureInYear { measure: m, figure: figure_in_year(&values, &subject, m, PupilGroup::All, y) }).collect())
             .unwrap_or_default();
@@ -305,18 +346,39 @@ impl Store {
     }
 
     /// How many local authorities the register knows (by DfE code): what LA figures are
-    /// counted against.
+    /// counted against. Counted once per data version.
     async fn la_count(&self) -> Result<usize, StoreError> {
-        let row = sqlx::query("SELECT COUNT(DISTINCT la_code) AS n FROM schools WHERE la_code IS NOT NULL AND from_register = 1")
-            .fetch_one(&self.pool)
+        let count = self
+            .once_per_version(
+                |c| &mut c.la_count,
+                |_| async {
+                    let row = sqlx::query("SELECT COUNT(DISTINCT la_code) AS n FROM schools WHERE la_code IS NOT NULL AND from_register = 1")
+                        .fetch_one(&self.pool)
+                        .await?;
+                    Ok(row.try_get::<i64, _>("n")? as usize)
+                },
+            )
             .await?;
-        Ok(row.try_get::<i64, _>("n")? as usize)
+        Ok(*count)
     }
 
     /// For each measure and year of an LA's reports: its schools of the measure's phase open on
-    /// that year's results day, and how many of them have a published school figure.
-    async fn school_coverage(&self, la_name: &str, measures: &[MeasureReport]) -> Result<Vec<SchoolCoverage>, StoreError> {
-        let history = self.register_history().await?;
+    /// that year's results day, and how many of them have a published school figure. Counted
+    /// once per LA and data version (the LA's reports are the same until the data changes).
+    async fn school_coverage(&self, la_name: &str, measures: &[MeasureReport]) -> Result<Arc<Vec<SchoolCoverage>>, StoreError> {
+        self.once_per_version(
+            |c| c.coverage.entry(la_name.to_string()).or_default(),
+            |history| self.count_school_coverage(history, la_name, measures),
+        )
+        .await
+    }
+
+    async fn count_school_coverage(
+        &self,
+        history: Arc<RegisterHistory>,
+        la_name: &str,
+        measures: &[MeasureReport],
+    ) -> Result<Vec<SchoolCoverage>, StoreError> {
         let rows = sqlx::query("SELECT DISTINCT m.urn, m.measure, m.year FROM measures m JOIN schools s ON m.urn = s.urn WHERE s.la_name = $1")
             .bind(la_name)
             .fetch_all(&self.pool)
@@ -340,4 +402,17 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The norms of every measure the peers have figures for.
+fn norms_of_every_measure(peers: &[MeasureValue]) -> HashMap<Measure, Norms> {
+    let measures: BTreeSet<Measure> = peers.iter().map(|v| v.measure).collect();
+    measures.into_iter().map(|m| (m, norms(m, peers))).collect()
+}
+
+/// The schools similar schools are drawn from on one measure and year: each one's profile and
+/// name, and how many of the schools open then have a figure.
+pub(crate) struct SimilarPool {
+    profiles: HashMap<i64, (SchoolProfile, String)>,
+    coverage: Coverage,
 }
