@@ -252,17 +252,22 @@ impl Risk {
         blocking(move || Ok(assess_with(&trained, &AsAt::with_facts(&history, &facts), &urns, &thresholds))).await
     }
 
-    /// Trains today's model in the background, so the first risk page a user opens after the
-    /// server starts (or after an import) does not wait for it.
+    /// Trains today's model in the background, then those of the eves of the last six
+    /// inspection years (a school's risk page reads all six), so the first pages a user opens
+    /// after the server starts (or after an import) do not wait for them.
     pub fn warm(&self, today: NaiveDate) {
         let risk = self.clone();
         tokio::spawn(async move {
             let warmed = async {
                 let history = risk.history().await?;
-                risk.models(&history, today).await
+                for at in std::iter::once(today).chain(year_ends(&history)) {
+                    risk.models(&history, at).await?;
+                    risk.facts(&history, at).await?;
+                }
+                Ok::<_, AppError>(())
             };
             if let Err(e) = warmed.await {
-                tracing::warn!(error = %e, "could not train the early-warning model at start");
+                tracing::warn!(error = %e, "could not train the early-warning models at start");
             }
         });
     }
@@ -356,15 +361,20 @@ async fn blocking<T: Send + 'static>(
 /// The eve of each of the last six inspection years (31 August) on which the school was open
 /// and had a graded judgement on record.
 fn yearly_points(history: &History, urn: Urn) -> Vec<NaiveDate> {
-    let Some(last) = history.latest_event() else {
-        return Vec::new();
-    };
-    let mut points: Vec<NaiveDate> = (0..6)
-        .filter_map(|back| NaiveDate::from_ymd_opt(last.year() - back, 8, 31))
+    let mut points: Vec<NaiveDate> = year_ends(history)
+        .into_iter()
         .filter(|d| history.is_open_on(urn, *d) && history.last_grade(urn, *d).is_some())
         .collect();
     points.reverse();
     points
+}
+
+/// The eve (31 August) of each of the last six inspection years, newest first.
+fn year_ends(history: &History) -> Vec<NaiveDate> {
+    let Some(last) = history.latest_event() else {
+        return Vec::new();
+    };
+    (0..6).filter_map(|back| NaiveDate::from_ymd_opt(last.year() - back, 8, 31)).collect()
 }
 
 #[cfg(test)]
