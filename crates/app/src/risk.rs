@@ -217,29 +217,29 @@ impl Risk {
 
     /// The models for risk as at `at` (trained on outcomes known by then), trained once.
     async fn models(&self, history: &Arc<History>, at: NaiveDate) -> Result<Arc<Trained>, AppError> {
-        let version = self.store.register_history().await?;
-        let cell = self
-            .with_loaded(&version, |l| bounded_cell(&mut l.models, at))
-            .unwrap_or_default();
         let history = history.clone();
-        cell.get_or_try_init(|| async move {
-            let cutoff = at.succ_opt().expect("a date with a next day");
-            blocking(move || train_before(&history, cutoff, Target::NextBelowGood, DEFAULT_SEED)).await.map(Arc::new)
-        })
-        .await
-        .cloned()
+        let cutoff = at.succ_opt().expect("a date with a next day");
+        self.once_per_date(at, |l| &mut l.models, move || train_before(&history, cutoff, Target::NextBelowGood, DEFAULT_SEED))
+            .await
     }
 
     /// The facts about all schools as at `at`, worked out once.
     async fn facts(&self, history: &Arc<History>, at: NaiveDate) -> Result<Arc<DateFacts>, AppError> {
-        let version = self.store.register_history().await?;
-        let cell = self
-            .with_loaded(&version, |l| bounded_cell(&mut l.facts, at))
-            .unwrap_or_default();
         let history = history.clone();
-        cell.get_or_try_init(|| async move { blocking(move || Ok(Arc::new(DateFacts::new(&history, at)))).await })
-            .await
-            .cloned()
+        self.once_per_date(at, |l| &mut l.facts, move || Ok(DateFacts::new(&history, at))).await
+    }
+
+    /// What `work` gives for `at`, worked out once per data version on a blocking thread and
+    /// kept in the cache `slot` picks.
+    async fn once_per_date<T: Send + Sync + 'static>(
+        &self,
+        at: NaiveDate,
+        slot: impl FnOnce(&mut Loaded) -> &mut HashMap<NaiveDate, Arc<OnceCell<Arc<T>>>>,
+        work: impl FnOnce() -> Result<T, schoolsight_risk::RiskError> + Send + 'static,
+    ) -> Result<Arc<T>, AppError> {
+        let version = self.store.register_history().await?;
+        let cell = self.with_loaded(&version, |l| bounded_cell(slot(l), at)).unwrap_or_default();
+        cell.get_or_try_init(|| async move { blocking(work).await.map(Arc::new) }).await.cloned()
     }
 
     /// `urns` scored as at `at`, riskiest first (ties by URN).
