@@ -151,8 +151,10 @@ impl Gbdt {
             .collect()
     }
 
-    /// The log-odds expected before knowing anything of a row.
-    pub fn expected_log_odds(&self) -> f64 {
+    /// The log-odds expected before knowing anything of a row: what the contributions add to
+    /// (only the tests need it; the reasons read the contributions alone).
+    #[cfg(test)]
+    pub(crate) fn expected_log_odds(&self) -> f64 {
         let start = match self.start {
             Start::BaseRate(base) => base,
             Start::Prior { mean, .. } => mean,
